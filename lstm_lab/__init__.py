@@ -1,0 +1,8 @@
+"""lstm-lab: run what LSTM tutorials claim on the installed Keras, and check it."""
+
+import time
+
+__version__ = "0.1.0"
+
+# Reports count wall time from here, the first import of the lab (TensorFlow's import included).
+STARTED = time.perf_counter()
