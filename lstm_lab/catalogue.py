@@ -1,0 +1,52 @@
+"""The claims the lab checks: id -> one-line statement.
+
+Ids follow ``shared/claims.md``: ``C<seed>-<nn>`` for what a source document
+says or prints, ``L-<experiment>-<nn>`` for the lab's own claims. The
+statements are our paraphrase, short enough for a report table.
+"""
+
+SOURCES = {
+    "C000": "000_8bfcafdf4a3936b9.txt",
+    "C001": "001_0a6509cbd9dfcdd7.txt",
+    "C002": "002_061ba2699a049bcc.txt",
+    "C003": "003_1c9e4ff5f7572158.txt",
+    "C004": "004_aa9dcca7cd7f3743.txt",
+}
+LAB_SOURCE = "lstm-lab"
+
+STATEMENTS = {
+    # 004: Understanding stateful LSTM (Q&A on the alphabet tutorial)
+    "C004-01": "A stateful LSTM(50), batch size 1, trained 300 epochs with a reset after "
+    "each, predicts A→Z with 100 % accuracy when started from A",
+    "C004-02": "Started from 'K' after a reset, it predicts 'B', then C, D, …: "
+    "it learned positions, not letters",
+    "C004-03": "Training on rotations of the alphabet teaches the next letter from any start letter",
+    "C004-04": "A plain feed-forward network learns the pairs (A, B), (B, C), …",
+    "C004-05": "A stateful layer keeps its state across batches until reset_states(); "
+    "a stateless one acts as if reset after every batch",
+    "C004-06": "The state of sample i in a batch is the initial state of sample i in the "
+    "next batch; batch size 1 is not needed",
+    "C004-07": "Feeding a long sequence in chunks to a stateful layer continues it",
+    "C004-08": "Character generation: y is x shifted by one, return_sequences=True with "
+    "TimeDistributed(Dense)",
+    "C004-09": "Stateful one-step generation gives exactly the full-sequence forward pass",
+    "C004-10": "Sequences of different lengths need masking or sample weighting",
+    "C004-11": "The tutorial's Keras 2 calls (batch_input_shape=, keras.utils.np_utils, "
+    "model.reset_states()) run as written",
+    "L-03-01": "A stateful layer built for one batch size rejects another batch size",
+}
+
+
+def source_of(claim_id):
+    """The source document of a claim id, or the lab itself for ``L-`` ids."""
+    statement_of(claim_id)  # unknown ids fail here, with their name
+    if claim_id.startswith("L-"):
+        return LAB_SOURCE
+    return SOURCES[claim_id.split("-")[0]]
+
+
+def statement_of(claim_id):
+    try:
+        return STATEMENTS[claim_id]
+    except KeyError:
+        raise KeyError(f"claim id {claim_id!r} is not in lstm_lab.catalogue") from None

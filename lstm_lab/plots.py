@@ -1,0 +1,40 @@
+"""Figures shared by the experiments (matplotlib, drawn off-screen)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import numpy as np  # noqa: E402
+
+
+def correctness_heatmap(correct, row_labels, title, xlabel="step", ylabel="start", cell_text=None):
+    """A grid of right (green) and wrong (red) predictions, with the count in the title;
+    ``cell_text`` (same shape, strings) is written into the cells, e.g. the predictions."""
+    correct = np.asarray(correct, dtype=bool)
+    fig, ax = plt.subplots(figsize=(10, 9))
+    if cell_text is not None:
+        for (row, col), text in np.ndenumerate(np.asarray(cell_text)):
+            ax.text(col, row, text, ha="center", va="center", fontsize=7, color="white")
+    ax.imshow(correct, cmap=matplotlib.colors.ListedColormap(["#d7301f", "#1a9850"]), vmin=0, vmax=1)
+    ax.set_yticks(range(len(row_labels)), labels=list(row_labels))
+    steps = correct.shape[1]
+    ax.set_xticks(range(0, steps, 2), labels=[str(s + 1) for s in range(0, steps, 2)])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(f"{title}\n{correct.sum()} of {correct.size} right (green)")
+    return fig
+
+
+def training_curves(curves, title, ylabel, xlabel="epoch", log_y=False):
+    """One line per named series: ``curves = {"tutorial": losses, ...}``."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for name, values in curves.items():
+        ax.plot(np.arange(1, len(values) + 1), values, label=name)
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig

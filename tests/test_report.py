@@ -1,0 +1,129 @@
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from lstm_lab import report as report_module
+from lstm_lab.claims import check, check_failed, exactly
+from lstm_lab.errors import BadInput
+from lstm_lab.report import Report, write_folder_atomically, write_index
+
+
+def make_report(results_dir, name="99_demo"):
+    return Report(name, "A demo", profile="quick", seed=3, results_dir=results_dir, command="python demo.py")
+
+
+def test_write_produces_report_metrics_figures_and_index(results_dir):
+    report = make_report(results_dir)
+    report.add(check("C004-01", 1.0, 1.0, exactly, evidence="evaluate after a reset"))
+    report.add(check("C004-11", {"a": True}, {"a": False}, exactly, expect="refuted"))
+    report.metric("loss", 0.25)
+    report.section("A table", "| a |\n|---|\n| 1 |")
+    report.note("a note")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    report.figure("curve", fig, "A straight line")
+
+    assert report.write() == 0
+    folder = results_dir / "99_demo"
+    assert sorted(p.name for p in folder.iterdir()) == ["curve.png", "metrics.json", "report.md"]
+    assert (folder / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    data = json.loads((folder / "metrics.json").read_text())
+    assert data["experiment"] == "99_demo" and data["profile"] == "quick" and data["seed"] == 3
+    assert data["command"] == "python demo.py"
+    assert {"python", "tensorflow", "keras", "numpy"} <= set(data["versions"])
+    assert isinstance(data["wall_seconds"], float)
+    assert [c["id"] for c in data["claims"]] == ["C004-01", "C004-11"]
+    assert set(data["claims"][0]) == {
+        "id", "source", "statement", "documented", "observed",
+        "tolerance", "expect", "verdict", "evidence",
+    }
+    assert data["metrics"] == {"loss": 0.25}
+
+    markdown = (folder / "report.md").read_text()
+    assert "`python demo.py`" in markdown and "seed 3" in markdown
+    assert "| C004-11 |" in markdown and "refuted |" in markdown
+    assert "![A straight line](curve.png)" in markdown
+    assert "## A table" in markdown and "- a note" in markdown
+
+    index = (results_dir / "README.md").read_text()
+    assert "[99_demo](99_demo/report.md)" in index
+    assert "| quick | 2 | 1 | 1 | 0 | yes |" in index
+
+
+def test_exit_code_is_1_when_a_verdict_differs_from_its_expectation(results_dir, capsys):
+    report = make_report(results_dir)
+    report.add(check("C004-01", 1.0, 0.96, exactly))
+    assert report.write() == 1
+    assert "C004-01" in capsys.readouterr().err
+    assert "no: C004-01" in (results_dir / "README.md").read_text()
+
+
+def test_an_error_verdict_also_exits_1(results_dir):
+    report = make_report(results_dir)
+    report.add(check_failed("C004-03", "could not train"))
+    assert report.write() == 1
+
+
+def test_a_failed_write_leaves_the_previous_report_whole(results_dir, monkeypatch):
+    first = make_report(results_dir)
+    first.add(check("C004-01", 1.0, 1.0, exactly))
+    first.write()
+    folder = results_dir / "99_demo"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    written = []
+    real_write_bytes = Path.write_bytes
+
+    def fail_on_second_file(self, data):
+        written.append(self.name)
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        return real_write_bytes(self, data)
+
+    second = make_report(results_dir)
+    second.add(check("C004-01", 1.0, 0.5, exactly))
+    monkeypatch.setattr(Path, "write_bytes", fail_on_second_file)
+    with pytest.raises(BadInput, match="No space left on device"):
+        second.write()
+    monkeypatch.undo()
+
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in results_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_swap_interrupted_between_renames_is_recovered(tmp_path):
+    final = tmp_path / "03_x"
+    leftover = tmp_path / ".03_x.old-4242"  # the previous report, renamed away before a crash
+    leftover.mkdir()
+    (leftover / "report.md").write_text("previous")
+
+    report_module._recover_interrupted_swap(final)
+    assert (final / "report.md").read_text() == "previous" and not leftover.exists()
+
+    write_folder_atomically(final, {"report.md": b"new"})
+    assert (final / "report.md").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["03_x"]
+
+
+def test_an_unwritable_results_directory_is_bad_input(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a directory")
+    with pytest.raises(BadInput, match="not writable"):
+        make_report(blocker / "results")
+
+
+def test_the_index_rejects_a_malformed_metrics_file(results_dir):
+    (results_dir / "01_broken").mkdir(parents=True)
+    (results_dir / "01_broken" / "metrics.json").write_text("{not json")
+    with pytest.raises(BadInput, match="01_broken"):
+        write_index(results_dir)
+
+
+def test_short_renders_cells_on_one_line():
+    assert report_module.short(0.010714271105825901) == "0.0107143"
+    assert report_module.short("a|b\nc") == "a\\|b c"
+    assert report_module.short("x" * 100).endswith("…") and len(report_module.short("x" * 100)) == 60
+    assert report_module.short(None) == "–"
