@@ -1,0 +1,173 @@
+"""The command line: options shared by every experiment, and ``python -m lstm_lab``.
+
+    python -m lstm_lab list                   the experiments and their last results
+    python -m lstm_lab run 03 [options]       run one experiment (options go to it)
+    python -m lstm_lab run all [options]      run every experiment in order
+    python -m lstm_lab report                 regenerate results/README.md
+
+Exit codes: 0 every claim as expected, 1 a verdict differs from its
+expectation, 2 bad input (one line on stderr, nothing half-written).
+"""
+
+import argparse
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from lstm_lab.errors import BadInput
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_root():
+    """The checkout that holds ``experiments/``, or the working directory if installed elsewhere."""
+    checkout = PACKAGE_DIR.parent
+    return checkout if (checkout / "experiments").is_dir() else Path.cwd()
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (no usage block) and exits 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def experiment_parser(doc):
+    """The options every experiment takes; ``doc`` is the experiment's module docstring."""
+    parser = OneLineParser(
+        description=doc.strip().splitlines()[0],
+        epilog="Exit codes: 0 all claims as expected, 1 a verdict differs, 2 bad input.",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=["full", "quick"],
+        default="full",
+        help="full: the documented hyper-parameters; quick: a seconds-long smoke run",
+    )
+    parser.add_argument("--seed", type=non_negative_int, default=7, help="random seed (default 7)")
+    parser.add_argument(
+        "--results-dir",
+        type=Path,
+        default=project_root() / "results",
+        help="where results/<experiment>/ is written (default: the project's results/)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="show Keras training progress")
+    return parser
+
+
+def run_experiment(main):
+    """Run an experiment's ``main()`` and exit with its code; bad input exits 2 in one line."""
+    try:
+        code = main()
+    except BadInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print("interrupted: no results were written", file=sys.stderr)
+        code = 130
+    sys.exit(code)
+
+
+# -- python -m lstm_lab ---------------------------------------------------------------
+def find_experiments(experiments_dir):
+    """``{"03": Path(".../03_stateful_alphabet.py"), ...}`` in number order."""
+    if not experiments_dir.is_dir():
+        raise BadInput(f"no experiments directory at {experiments_dir}")
+    scripts = sorted(experiments_dir.glob("[0-9][0-9]_*.py"))
+    return {script.name[:2]: script for script in scripts}
+
+
+def first_docstring_line(script):
+    doc = ast.get_docstring(ast.parse(script.read_text()))
+    return doc.strip().splitlines()[0] if doc else ""
+
+
+def last_result(results_dir, name):
+    metrics_file = results_dir / name / "metrics.json"
+    if not metrics_file.exists():
+        return "not run yet"
+    try:
+        data = json.loads(metrics_file.read_text())
+        claims = data["claims"]
+    except (ValueError, KeyError):
+        return "unreadable metrics.json"
+    expected = sum(c["verdict"] == c["expect"] for c in claims)
+    return f"{data['profile']} run: {expected}/{len(claims)} claims as expected"
+
+
+def command_list(args):
+    for script in find_experiments(args.experiments_dir).values():
+        name = script.stem
+        print(f"{name:28s} {first_docstring_line(script)}")
+        print(f"{'':28s} [{last_result(args.results_dir, name)}]")
+    return 0
+
+
+def command_run(args):
+    experiments = find_experiments(args.experiments_dir)
+    if args.which == "all":
+        chosen = list(experiments.values())
+    elif args.which.zfill(2) in experiments:
+        chosen = [experiments[args.which.zfill(2)]]
+    else:
+        known = ", ".join(experiments) or "none"
+        raise BadInput(f"no experiment {args.which!r} (known: {known}, or 'all')")
+    codes = []
+    for script in chosen:
+        print(f"== {script.stem}", flush=True)
+        command = [sys.executable, str(script), *args.options]
+        codes.append(subprocess.call(command))
+    if len(chosen) > 1:
+        print("== summary: " + ", ".join(f"{s.stem} exit {c}" for s, c in zip(chosen, codes)))
+    return 2 if 2 in codes else max(codes)
+
+
+def command_report(args):
+    from lstm_lab.report import write_index
+
+    if not args.results_dir.is_dir():
+        raise BadInput(f"no results directory at {args.results_dir}")
+    print(f"wrote {write_index(args.results_dir)}")
+    return 0
+
+
+def build_parser():
+    parser = OneLineParser(prog="lstm-lab", description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--experiments-dir", type=Path, default=project_root() / "experiments")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    results_dir = {"type": Path, "default": project_root() / "results", "help": "default: results/"}
+
+    listing = commands.add_parser("list", help="the experiments and their last results")
+    listing.add_argument("--results-dir", **results_dir)
+    listing.set_defaults(handler=command_list)
+
+    run = commands.add_parser("run", help="run an experiment by number, or all of them")
+    run.add_argument("which", help="an experiment number such as 03, or 'all'")
+    run.add_argument("options", nargs=argparse.REMAINDER, help="passed on to the experiment")
+    run.set_defaults(handler=command_run)
+
+    report = commands.add_parser("report", help="regenerate results/README.md")
+    report.add_argument("--results-dir", **results_dir)
+    report.set_defaults(handler=command_report)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except BadInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,66 @@
+"""Bad input gets one line on stderr and exit code 2, and nothing under results/."""
+
+import json
+
+from conftest import run_python
+
+EXPERIMENT = "experiments/03_stateful_alphabet.py"
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_an_unknown_profile_is_rejected_before_anything_is_written(results_dir):
+    result = run_python(EXPERIMENT, "--profile", "huge", "--results-dir", results_dir)
+    assert_one_line_error(result, "--profile", "invalid choice: 'huge'")
+    assert not results_dir.exists()
+
+
+def test_a_negative_seed_is_rejected(results_dir):
+    result = run_python(EXPERIMENT, "--seed", "-3", "--results-dir", results_dir)
+    assert_one_line_error(result, "--seed", "must be 0 or more")
+    assert not results_dir.exists()
+
+
+def test_an_unwritable_results_directory_is_rejected(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    result = run_python(EXPERIMENT, "--results-dir", blocker / "results")
+    assert_one_line_error(result, "error: results directory", "is not writable")
+
+
+def test_list_names_the_experiments():
+    result = run_python("-m", "lstm_lab", "list")
+    assert result.returncode == 0
+    assert "03_stateful_alphabet" in result.stdout
+
+
+def test_run_rejects_an_unknown_experiment():
+    assert_one_line_error(run_python("-m", "lstm_lab", "run", "42"), "no experiment '42'")
+
+
+def test_an_unknown_command_is_rejected():
+    assert_one_line_error(run_python("-m", "lstm_lab", "fly"), "invalid choice: 'fly'")
+
+
+def test_report_regenerates_the_index(results_dir):
+    (results_dir / "07_demo").mkdir(parents=True)
+    claim = {"id": "C001-02", "verdict": "confirmed", "expect": "confirmed"}
+    metrics = {"title": "Demo", "profile": "full", "wall_seconds": 1.5, "claims": [claim]}
+    (results_dir / "07_demo" / "metrics.json").write_text(json.dumps(metrics))
+    result = run_python("-m", "lstm_lab", "report", "--results-dir", results_dir)
+    assert result.returncode == 0, result.stderr
+    assert "| [07_demo](07_demo/report.md) | Demo | full | 1 | 1 | 0 | 0 | yes | 1.5 |" in (
+        results_dir / "README.md"
+    ).read_text()
+
+
+def test_report_rejects_a_missing_results_directory(tmp_path):
+    result = run_python("-m", "lstm_lab", "report", "--results-dir", tmp_path / "nothing")
+    assert_one_line_error(result, "no results directory")
