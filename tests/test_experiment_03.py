@@ -1,0 +1,63 @@
+"""The quick profile of experiment 03, end to end, into a temporary results directory."""
+
+import json
+
+import pytest
+
+from conftest import run_python
+
+EXPECTED = {
+    "C004-01": "confirmed",
+    "C004-02": "confirmed",
+    "C004-03": "confirmed",
+    "C004-04": "confirmed",
+    "C004-05": "confirmed",
+    "C004-06": "confirmed",
+    "C004-07": "confirmed",
+    "L-03-01": "confirmed",
+    "C004-11": "refuted",
+}
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    results_dir = tmp_path_factory.mktemp("results")
+    result = run_python(
+        "experiments/03_stateful_alphabet.py", "--profile", "quick", "--results-dir", results_dir
+    )
+    return result, results_dir / "03_stateful_alphabet"
+
+
+def test_the_quick_profile_exits_0(quick_run):
+    result, _ = quick_run
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "03_stateful_alphabet: 8 confirmed, 1 refuted" in result.stdout
+
+
+def test_it_records_every_claim_with_the_expected_verdict(quick_run):
+    _, folder = quick_run
+    data = json.loads((folder / "metrics.json").read_text())
+    assert data["profile"] == "quick" and data["seed"] == 7
+    verdicts = {claim["id"]: claim["verdict"] for claim in data["claims"]}
+    assert verdicts == EXPECTED
+    assert all(claim["expect"] == claim["verdict"] for claim in data["claims"])
+
+
+def test_the_observations_behind_the_verdicts(quick_run):
+    _, folder = quick_run
+    data = json.loads((folder / "metrics.json").read_text())
+    observed = {claim["id"]: claim["observed"] for claim in data["claims"]}
+    assert observed["C004-01"] == 1.0
+    assert observed["C004-02"] == "BCDEF"
+    assert observed["C004-03"] == 650
+    assert data["metrics"]["tutorial_free_running_right"] < 100  # it only knows the way from A
+
+
+def test_it_writes_two_heat_maps_and_the_migration_table(quick_run):
+    _, folder = quick_run
+    for name in ["accuracy_by_start_tutorial.png", "accuracy_by_start_rotations.png"]:
+        assert (folder / name).read_bytes()[:4] == b"\x89PNG"
+    markdown = (folder / "report.md").read_text()
+    assert "## The tutorial's Keras 2 calls on Keras" in markdown
+    assert "| `model.reset_states()` | AttributeError:" in markdown
+    assert "--profile quick" in markdown
