@@ -87,6 +87,7 @@ def main(argv=None):
     from_k = letters(free_running(tutorial, letter_index("K"), steps=5))
     tutorial_grid = free_running_grid(tutorial)
     first_after_reset = letters(tutorial_grid[:, 0])
+    rows_like_from_a = int(np.sum(np.all(tutorial_grid == tutorial_grid[0], axis=1)))
     progress(f"accuracy from A {accuracy_from_a:.3f}; from K after a reset: K -> {' -> '.join(from_k)}")
 
     report.add(
@@ -107,7 +108,8 @@ def main(argv=None):
             compare=same_labels,
             evidence=f"the first prediction after a reset is 'B' for "
             f"{first_after_reset.count('B')} of the 26 start letters "
-            f"(first predictions A…Z: {first_after_reset})",
+            f"(first predictions A…Z: {first_after_reset}); {rows_like_from_a} of the 26 "
+            f"free-running sequences are identical to the one from A ({letters(tutorial_grid[0])})",
         )
     )
 
@@ -278,6 +280,7 @@ def main(argv=None):
     report.metric("rotation_final_loss", float(rotation_history["loss"][-1]))
     report.metric("tutorial_accuracy_from_a", float(accuracy_from_a))
     report.metric("tutorial_free_running_right", int(tutorial_right.sum()))
+    report.metric("tutorial_rows_identical_to_row_a", rows_like_from_a)
     report.metric("rotation_free_running_right", int(rotation_right.sum()))
     report.metric("dense_accuracy", dense_accuracy)
     report.note(
