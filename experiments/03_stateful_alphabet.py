@@ -126,7 +126,7 @@ def main(argv=None):
     )
     if args.verbose:
         print_history(rotation_history, every=250)
-    rotation_grid = free_running_grid(with_batch_size(rotation_model, 1))
+    rotation_grid = free_running_grid(rotation_model)
 
     # Both models evaluated the same way: for every start letter, reset, feed the letter,
     # then feed back each prediction for 25 steps; right means the next letter of the cycle.
@@ -312,8 +312,12 @@ as a training sequence it has {STEPS} steps, inputs *s, s+1, …, s+24* and targ
 crosses Z→A once. The fixed model is the tutorial's model (stateful LSTM(50), Adam,
 categorical cross-entropy, one letter per batch, reset after every epoch) with batch size
 26: row *s* of every batch is rotation *s*, so each epoch is still {STEPS} optimizer steps.
-For the evaluation its weights are copied into a batch-1 model. Rotation inputs for start
-A: {letters(rotation_indices()[0][0])}.
+Rotation inputs for start A: {letters(rotation_indices()[0][0])}.
+
+Both models are evaluated the same way: for every start letter, reset the state, feed the
+letter, then feed back each prediction for {STEPS} steps; a step is right when it predicts
+the next letter of the cycle. The 26 start letters run as the 26 rows of one batch (rows
+never mix; `tests/test_alphabet.py` checks each row against a batch-1 run).
 """
 
 

@@ -22,6 +22,7 @@ def correctness_heatmap(correct, row_labels, title, xlabel="step", ylabel="start
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(f"{title}\n{correct.sum()} of {correct.size} right (green)")
+    fig.tight_layout()
     return fig
 
 
@@ -37,4 +38,5 @@ def training_curves(curves, title, ylabel, xlabel="epoch", log_y=False):
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend()
+    fig.tight_layout()
     return fig

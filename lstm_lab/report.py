@@ -91,7 +91,7 @@ class Report:
         import matplotlib.pyplot as plt
 
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        fig.savefig(buffer, format="png", dpi=110)  # plots.py lays the figures out tightly
         plt.close(fig)
         self.figures[f"{name}.png"] = (caption, buffer.getvalue())
 

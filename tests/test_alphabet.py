@@ -18,6 +18,7 @@ from lstm_lab.models.alphabet import (
     stateful_alphabet_lstm,
     with_batch_size,
 )
+from lstm_lab.training import compiled_fit
 
 
 def test_the_tutorial_sequence_is_a_to_y_predicting_b_to_z():
@@ -75,6 +76,16 @@ def test_free_running_starts_from_a_reset_state_every_time():
     first = free_running(model, 10, steps=6)
     assert first.shape == (6,)
     np.testing.assert_array_equal(free_running(model, 10, steps=6), first)
-    grid = free_running_grid(model, steps=3)
-    assert grid.shape == (26, 3)
-    np.testing.assert_array_equal(grid[10], first[:3])
+
+
+def test_each_row_of_the_grid_is_a_batch_1_run_from_that_letter():
+    keras.utils.set_random_seed(3)
+    x, y = rotated_sequences()
+    model = stateful_alphabet_lstm(units=16, batch_size=26)
+    compiled_fit(model, x, y, epochs=40, batch_size=26)  # partly trained: varied predictions
+    grid = free_running_grid(model, steps=8)
+    assert grid.shape == (26, 8)
+    single = with_batch_size(model, 1)
+    for start in range(26):
+        np.testing.assert_array_equal(grid[start], free_running(single, start, steps=8))
+    assert len({letters(row) for row in grid}) > 1
