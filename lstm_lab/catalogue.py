@@ -15,6 +15,17 @@ SOURCES = {
 LAB_SOURCE = "lstm-lab"
 
 STATEMENTS = {
+    # 002: LSTM theory, the IMDb classifier, return_sequences / return_state (blog)
+    "C002-06": "LSTM(1) on a (6, 3) input with Input(shape=(3, 1)) prints (6, 1) values",
+    "C002-07": "return_sequences=True gives (6, 3, 1): the last step is the default output, "
+    "and rows sharing an input prefix share the printed prefix",
+    "C002-08": "return_state=True returns three arrays: the output, h (equal to it) and c",
+    "C002-09": "Both flags return [sequence (6, 3, 1), h (6, 1), c (6, 1)] with sequence[:, -1] == h",
+    "C002-10": "All 24 printed numbers come from one LSTM(1) with Keras's default initialisers",
+    "C002-11": "f = 0, i = 1 clears the memory and writes the candidate; f = 1, i = 0 copies it",
+    "C002-12": "The article's gate equations define the layer (LSTM; also GRU and SimpleRNN)",
+    "L-01-01": "GRU: return_state gives [output, h], output == h == sequence[:, -1] (one state)",
+    "L-01-02": "SimpleRNN: return_state gives [output, h], output == h == sequence[:, -1]",
     # 004: Understanding stateful LSTM (Q&A on the alphabet tutorial)
     "C004-01": "A stateful LSTM(50), batch size 1, trained 300 epochs with a reset after "
     "each, predicts A→Z with 100 % accuracy when started from A",

@@ -40,3 +40,22 @@ def training_curves(curves, title, ylabel, xlabel="epoch", log_y=False):
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def printed_vs_reproduced(printed_h, reproduced_h, printed_c, reproduced_c):
+    """Seed 002's printed numbers (markers) against our reproduction (lines), one colour a row."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 1]})
+    steps = np.arange(1, printed_h.shape[1] + 1)
+    for row in range(printed_h.shape[0]):
+        colour = f"C{row}"
+        left.plot(steps, reproduced_h[row], color=colour, label=f"sequence {row + 1}")
+        left.plot(steps, printed_h[row], "o", color=colour, fillstyle="none", markersize=9)
+        right.plot([row + 1], [reproduced_c[row]], "x", color=colour, markersize=8)
+        right.plot([row + 1], [printed_c[row]], "o", color=colour, fillstyle="none", markersize=9)
+    left.set(xlabel="time step", ylabel="h", xticks=steps, title="h: printed (circles), Keras 3 (lines)")
+    right.set(xlabel="sequence", ylabel="final c", title="c: printed (o), Keras 3 (x)")
+    left.legend(fontsize=8)
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,24 @@
+"""The quick profile of experiment 01, end to end, into a temporary results directory."""
+
+import json
+
+from conftest import run_python
+
+EXPECTED = {claim_id: "confirmed" for claim_id in [
+    "C002-06", "C002-07", "C002-08", "C002-09", "C002-10", "L-01-01", "L-01-02", "C002-11", "C002-12",
+]}
+
+
+def test_quick_profile_records_every_claim_as_expected(tmp_path):
+    result = run_python(
+        "experiments/01_return_sequences_and_state.py", "--profile", "quick", "--results-dir", tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = tmp_path / "01_return_sequences_and_state"
+    data = json.loads((folder / "metrics.json").read_text())
+    assert {c["id"]: c["verdict"] for c in data["claims"]} == EXPECTED
+    reproduction = next(c for c in data["claims"] if c["id"] == "C002-10")
+    assert len(reproduction["observed"]) == 72 and reproduction["tolerance"] == "atol 1e-07"
+    assert data["metrics"]["reproduction_max_abs_error_float32"] <= 1e-7
+    assert (folder / "printed_vs_reproduced.png").exists()
+    assert "| forget f |" in (folder / "report.md").read_text()
