@@ -1,0 +1,147 @@
+"""What Keras's recurrent layers return and how many parameters they have, predicted by
+rule and checked against the layers (experiment 02, claims C000-08 and L-02-01/02).
+
+The rules, for ``units`` u, ``features`` f, batch B and T time steps:
+
+- output: (B, T, u') with ``return_sequences=True``, else (B, u'); u' = u, or 2u for a
+  ``Bidirectional`` layer with ``merge_mode="concat"``; ``merge_mode=None`` returns the
+  forward and the backward outputs as two tensors of u features;
+- ``return_state=True`` adds the final states after the output(s), each (B, u): one for
+  SimpleRNN and GRU (h), two for LSTM (h, c); a Bidirectional layer adds the forward
+  states, then the backward ones;
+- two stacked layers: the lower one returns sequences (and, with ``merge_mode=None``,
+  concatenates, as it must hand one tensor up); the upper one has the flags above;
+- parameters: SimpleRNN u(f + u + 1); LSTM 4u(f + u + 1); GRU 3u(f + u + 1), plus 3u
+  with ``reset_after=True`` (Keras's default: a second bias row, for the recurrent
+  part); a Bidirectional layer has twice its layer's.
+"""
+
+import itertools
+
+import numpy as np
+
+from lstm_lab.backend import keras
+
+KINDS = ("SimpleRNN", "GRU", "LSTM")
+STATES = {"SimpleRNN": 1, "GRU": 1, "LSTM": 2}
+WRAPPERS = ("none", "concat", "sum", "mul", "ave", None)  # "none": no Bidirectional wrapper
+
+
+def parameter_count(kind, units, features, reset_after=True):
+    """The formula for one (unwrapped) layer."""
+    per_gate = units * (features + units + 1)
+    if kind == "SimpleRNN":
+        return per_gate
+    if kind == "LSTM":
+        return 4 * per_gate
+    if kind == "GRU":
+        return 3 * per_gate + (3 * units if reset_after else 0)
+    raise ValueError(f"unknown layer kind {kind!r}")
+
+
+def _output_width(units, wrapper):
+    return 2 * units if wrapper == "concat" else units
+
+
+def expected_outputs(kind, wrapper, return_sequences, return_state, layers, units, batch, steps):
+    """The shapes the rules predict, in the order Keras returns them."""
+    width = _output_width(units, wrapper)
+    output = (batch, steps, width) if return_sequences else (batch, width)
+    outputs = [output] if wrapper is not None else [output[:-1] + (units,)] * 2
+    if return_state:
+        directions = 1 if wrapper == "none" else 2
+        outputs += [(batch, units)] * (STATES[kind] * directions)
+    return outputs
+
+
+def expected_parameters(kind, wrapper, layers, units, features):
+    directions = 1 if wrapper == "none" else 2
+    lower_width = _output_width(units, "concat" if wrapper is None else wrapper)
+    count = directions * parameter_count(kind, units, features)
+    if layers == 2:
+        count += directions * parameter_count(kind, units, lower_width)
+    return count
+
+
+def _recurrent(kind, units, wrapper, **flags):
+    layer = getattr(keras.layers, kind)(units, **flags)
+    if wrapper == "none":
+        return layer
+    return keras.layers.Bidirectional(layer, merge_mode=wrapper)
+
+
+def build(kind, wrapper, return_sequences, return_state, layers, units, steps, features):
+    inputs = keras.Input(shape=(steps, features))
+    x = inputs
+    if layers == 2:
+        lower_wrapper = "concat" if wrapper is None else wrapper
+        x = _recurrent(kind, units, lower_wrapper, return_sequences=True)(x)
+    outputs = _recurrent(
+        kind, units, wrapper, return_sequences=return_sequences, return_state=return_state
+    )(x)
+    return keras.Model(inputs, outputs)
+
+
+def shape_table(units=3, batch=2, steps=7, features=5, kinds=KINDS, seed=0):
+    """Every combination, built, run on random data and compared with the rules.
+
+    Returns one dict per combination with the expected and observed shapes and parameter
+    counts and whether they agree.
+    """
+    x = np.random.default_rng(seed).normal(size=(batch, steps, features)).astype(np.float32)
+    rows = []
+    for kind, wrapper, return_sequences, return_state, layers in itertools.product(
+        kinds, WRAPPERS, (False, True), (False, True), (1, 2)
+    ):
+        model = build(kind, wrapper, return_sequences, return_state, layers, units, steps, features)
+        result = model(x)
+        observed = [tuple(t.shape) for t in (result if isinstance(result, (list, tuple)) else [result])]
+        expected = expected_outputs(kind, wrapper, return_sequences, return_state, layers, units, batch, steps)
+        rows.append(
+            {
+                "layer": kind,
+                "wrapper": "Bidirectional " + str(wrapper) if wrapper != "none" else "–",
+                "return_sequences": return_sequences,
+                "return_state": return_state,
+                "layers": layers,
+                "expected": expected,
+                "observed": observed,
+                "expected_parameters": expected_parameters(kind, wrapper, layers, units, features),
+                "observed_parameters": model.count_params(),
+            }
+        )
+    for row in rows:
+        row["shapes_agree"] = row["expected"] == row["observed"]
+        row["parameters_agree"] = row["expected_parameters"] == row["observed_parameters"]
+    return rows
+
+
+def parameter_table(sizes=((1, 1), (5, 3), (100, 20))):
+    """Formula against ``count_params`` for each layer kind, both GRU modes, several sizes."""
+    rows = []
+    for (features, units), (kind, reset_after) in itertools.product(
+        sizes, [("SimpleRNN", True), ("GRU", True), ("GRU", False), ("LSTM", True)]
+    ):
+        options = {"reset_after": reset_after} if kind == "GRU" else {}
+        layer = getattr(keras.layers, kind)(units, **options)
+        layer.build((None, None, features))
+        name = f"GRU (reset_after={reset_after})" if kind == "GRU" else kind
+        rows.append(
+            {
+                "layer": name,
+                "features": features,
+                "units": units,
+                "formula": parameter_count(kind, units, features, reset_after),
+                "count_params": layer.count_params(),
+            }
+        )
+    return rows
+
+
+def parameters_by_sequence_length(lengths=(5, 50, None), units=20, features=100):
+    """C003-03: one set of weights for every step, so the count ignores the length."""
+    counts = {}
+    for length in lengths:
+        model = keras.Sequential([keras.Input(shape=(length, features)), keras.layers.SimpleRNN(units)])
+        counts[str(length)] = model.count_params()
+    return counts

@@ -1,0 +1,84 @@
+"""Where the information sits in a bidirectional or concatenated output (C000-05 … C000-07).
+
+Each probe returns max abs differences between tensors that should (or should not)
+be equal, so a report can show the numbers behind each verdict.
+"""
+
+import numpy as np
+
+from lstm_lab.backend import keras
+
+
+def _difference(a, b):
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+
+
+def _random(shape, seed):
+    return np.random.default_rng(seed).normal(size=shape).astype(np.float32)
+
+
+def probe_last_output(units=4, steps=6, features=3, seed=0):
+    """C000-05: a plain LSTM's last output against its final h."""
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(shape=(steps, features))
+    outputs = keras.layers.LSTM(units, return_sequences=True, return_state=True)(inputs)
+    sequence, h, _ = keras.Model(inputs, outputs)(_random((2, steps, features), seed))
+    return {"last output - final h": _difference(sequence[:, -1], h)}
+
+
+def probe_bidirectional(units=4, steps=6, features=3, seed=0):
+    """C000-06: the halves of a Bidirectional LSTM's output, and its states' order."""
+    keras.utils.set_random_seed(seed)
+    x = _random((2, steps, features), seed)
+    inputs = keras.Input(shape=(steps, features))
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True, return_state=True))
+    model = keras.Model(inputs, layer(inputs))
+    output, forward_h, forward_c, backward_h, backward_c = (np.asarray(t) for t in model(x))
+    forward, backward = output[..., :units], output[..., units:]
+    _, own_forward_h, own_forward_c = layer.forward_layer(x)
+    _, own_backward_h, own_backward_c = layer.backward_layer(x)
+
+    # Change every token but the last: the backward half of the last step must not move.
+    changed = x.copy()
+    changed[:, :-1] = _random((2, steps - 1, features), seed + 1)
+    changed_output = np.asarray(model(changed)[0])
+    return {
+        "output width": output.shape[-1],
+        "forward half, last step - forward final h": _difference(forward[:, -1], forward_h),
+        "backward half, first step - backward final h": _difference(backward[:, 0], backward_h),
+        "backward half, last step - backward final h": _difference(backward[:, -1], backward_h),
+        "states [1:3] - forward layer's (h, c)": max(
+            _difference(forward_h, own_forward_h), _difference(forward_c, own_forward_c)
+        ),
+        "states [3:5] - backward layer's (h, c)": max(
+            _difference(backward_h, own_backward_h), _difference(backward_c, own_backward_c)
+        ),
+        "earlier tokens changed: backward half, last step moves by": _difference(
+            changed_output[:, -1, units:], backward[:, -1]
+        ),
+        "earlier tokens changed: forward half, last step moves by": _difference(
+            changed_output[:, -1, :units], forward[:, -1]
+        ),
+    }
+
+
+def probe_concatenation(units=4, steps=6, features=3, seed=0):
+    """C000-07: two branches (B, T, u) joined along time or along features."""
+    keras.utils.set_random_seed(seed)
+    x = _random((2, steps, features), seed)
+    inputs = keras.Input(shape=(steps, features))
+    first = keras.layers.LSTM(units, return_sequences=True)(inputs)
+    second = keras.layers.LSTM(units, return_sequences=True)(inputs)
+    along_time = keras.layers.Concatenate(axis=1)([first, second])
+    along_features = keras.layers.Concatenate(axis=-1)([first, second])
+    model = keras.Model(inputs, [first, second, along_time, along_features])
+    a, b, joined_time, joined_features = (np.asarray(t) for t in model(x))
+    return {
+        "along time: shape": list(joined_time.shape),
+        "along features: shape": list(joined_features.shape),
+        "along time: last step - second branch's last step": _difference(joined_time[:, -1], b[:, -1]),
+        "along time: last step - first branch's last step": _difference(joined_time[:, -1], a[:, -1]),
+        "along features: last step - both branches' last steps": _difference(
+            joined_features[:, -1], np.concatenate([a[:, -1], b[:, -1]], axis=-1)
+        ),
+    }
