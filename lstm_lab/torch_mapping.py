@@ -1,0 +1,156 @@
+"""Keras recurrent weights in PyTorch: the mapping, checked on random inputs.
+
+PyTorch is optional (``pip install -e ".[torch]"``); :func:`torch_or_reason` says why
+it cannot be used when it is missing.
+
+The mapping (Keras stores ``kernel`` (f, k·u), ``recurrent_kernel`` (u, k·u), ``bias``;
+PyTorch ``weight_ih`` (k·u, f), ``weight_hh`` (k·u, u), ``bias_ih`` and ``bias_hh``):
+
+- LSTM: both use the gate order i, f, c (PyTorch calls it g), o, so
+  ``weight_ih = kernel.T``, ``weight_hh = recurrent_kernel.T``, ``bias_ih = bias`` and
+  ``bias_hh = 0``: PyTorch's second bias is redundant, so a PyTorch LSTM has 4u more
+  parameters for the same function.
+- GRU: Keras orders the gates z, r, h, PyTorch r, z, n; Keras's default
+  ``reset_after=True`` is PyTorch's formula, and its two bias rows are ``bias_ih`` and
+  ``bias_hh``. (``reset_after=False`` has no PyTorch equivalent.)
+- Bidirectional, stacked: layer k's forward weights go to ``*_l{k}``, its backward
+  weights to ``*_l{k}_reverse``; ``h_n`` stacks (layer 0 forward, layer 0 backward,
+  layer 1 forward, …), so it is (layers × directions, batch, units).
+"""
+
+import numpy as np
+
+from lstm_lab.backend import keras
+
+TOLERANCE = 1e-5
+
+
+def torch_or_reason():
+    """``(torch, None)``, or ``(None, why it cannot be imported)``."""
+    try:
+        import torch
+    except ImportError as error:
+        return None, f"PyTorch is not installed ({error}); pip install -e '.[torch]'"
+    return torch, None
+
+
+def _gru_gates_to_torch(matrix):
+    """Keras z, r, h blocks along the last axis -> PyTorch r, z, n."""
+    z, r, h = np.split(np.asarray(matrix), 3, axis=-1)
+    return np.concatenate([r, z, h], axis=-1)
+
+
+def torch_parameters(kind, weights):
+    """One Keras layer's weights as ``{suffix: array}`` for PyTorch (suffix e.g. ``ih``)."""
+    kernel, recurrent_kernel, bias = weights
+    if kind == "LSTM":
+        return {"weight_ih": kernel.T, "weight_hh": recurrent_kernel.T, "bias_ih": bias, "bias_hh": np.zeros_like(bias)}
+    if kind == "GRU":
+        if np.ndim(bias) != 2:
+            raise ValueError("only GRU(reset_after=True) has a PyTorch equivalent")
+        return {
+            "weight_ih": _gru_gates_to_torch(kernel).T,
+            "weight_hh": _gru_gates_to_torch(recurrent_kernel).T,
+            "bias_ih": _gru_gates_to_torch(bias[0]),
+            "bias_hh": _gru_gates_to_torch(bias[1]),
+        }
+    raise ValueError(f"no mapping for {kind!r}")
+
+
+def load_into_torch(torch_module, kind, layer_weights):
+    """``layer_weights``: a list, per PyTorch layer and direction in PyTorch's order, of
+    Keras weight lists; names follow PyTorch (``weight_ih_l0``, ``…_l0_reverse``, …)."""
+    import torch
+
+    directions = 2 if torch_module.bidirectional else 1
+    with torch.no_grad():
+        for index, weights in enumerate(layer_weights):
+            layer, direction = divmod(index, directions)
+            suffix = f"_l{layer}" + ("_reverse" if direction else "")
+            for name, value in torch_parameters(kind, weights).items():
+                getattr(torch_module, name + suffix).copy_(torch.from_numpy(np.ascontiguousarray(value)))
+
+
+def _random_weights(layer, rng):
+    layer.set_weights([rng.normal(scale=0.4, size=w.shape).astype(np.float32) for w in layer.get_weights()])
+
+
+def _largest_difference(pairs):
+    return max(float(np.max(np.abs(np.asarray(a) - b.detach().numpy()))) for a, b in pairs)
+
+
+def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):
+    """A Keras LSTM or GRU and the PyTorch layer with its weights: outputs and final states."""
+    torch, reason = torch_or_reason()
+    if torch is None:
+        raise RuntimeError(reason)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, steps, features)).astype(np.float32)
+    layer = getattr(keras.layers, kind)(units, return_sequences=True, return_state=True)
+    layer(x)
+    _random_weights(layer, rng)
+    keras_outputs = [np.asarray(t) for t in layer(x)]
+
+    module = getattr(torch.nn, kind)(features, units, batch_first=True)
+    load_into_torch(module, kind, [layer.get_weights()])
+    with torch.no_grad():
+        sequence, state = module(torch.from_numpy(x))
+    torch_states = state if kind == "LSTM" else (state,)
+    pairs = [(keras_outputs[0], sequence)] + [
+        (keras_state, torch_state[0]) for keras_state, torch_state in zip(keras_outputs[1:], torch_states)
+    ]
+    return {
+        "max abs difference": _largest_difference(pairs),
+        "keras parameters": layer.count_params(),
+        "torch parameters": sum(p.numel() for p in module.parameters()),
+        "torch h_n shape": list(torch_states[0].shape),
+    }
+
+
+def compare_bidirectional_stack(units=5, steps=7, features=4, batch=3, seed=0):
+    """Two stacked Bidirectional Keras LSTMs against ``nn.LSTM(num_layers=2, bidirectional=True)``."""
+    torch, reason = torch_or_reason()
+    if torch is None:
+        raise RuntimeError(reason)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, steps, features)).astype(np.float32)
+    inputs = keras.Input(shape=(steps, features))
+    lower = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True, return_state=True))
+    upper = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True, return_state=True))
+    sequence_0, *states_0 = lower(inputs)
+    sequence_1, *states_1 = upper(sequence_0)
+    model = keras.Model(inputs, [sequence_1, *states_0, *states_1])
+    for layer in (lower, upper):
+        _random_weights(layer, rng)
+    sequence, fh0, fc0, bh0, bc0, fh1, fc1, bh1, bc1 = (np.asarray(t) for t in model(x))
+
+    module = torch.nn.LSTM(features, units, num_layers=2, bidirectional=True, batch_first=True)
+    per_direction = [
+        layer.forward_layer.get_weights() if direction == 0 else layer.backward_layer.get_weights()
+        for layer in (lower, upper)
+        for direction in (0, 1)
+    ]
+    load_into_torch(module, "LSTM", per_direction)
+    with torch.no_grad():
+        torch_sequence, (h_n, c_n) = module(torch.from_numpy(x))
+    pairs = [(sequence, torch_sequence)]
+    pairs += [(keras_h, h_n[i]) for i, keras_h in enumerate([fh0, bh0, fh1, bh1])]
+    pairs += [(keras_c, c_n[i]) for i, keras_c in enumerate([fc0, bc0, fc1, bc1])]
+    return {
+        "max abs difference": _largest_difference(pairs),
+        "keras parameters": model.count_params(),
+        "torch parameters": sum(p.numel() for p in module.parameters()),
+        "torch h_n shape": list(h_n.shape),
+    }
+
+
+def torch_rnn_shapes(layers, steps=10, batch=3, features=100, units=20, seed=0):
+    """C003-01/02: ``nn.RNN(100, 20)`` on x (10, 3, 100) with h0 (layers, 3, 20)."""
+    torch, reason = torch_or_reason()
+    if torch is None:
+        raise RuntimeError(reason)
+    torch.manual_seed(seed)
+    module = torch.nn.RNN(features, units, num_layers=layers)
+    with torch.no_grad():
+        out, h = module(torch.randn(steps, batch, features), torch.zeros(layers, batch, units))
+    return {"out": list(out.shape), "h": list(h.shape)}

@@ -1,0 +1,56 @@
+"""Keras weights in PyTorch give the same outputs (tolerance 1e-5). CI installs torch, so
+there a missing torch fails instead of skipping."""
+
+import os
+
+import numpy as np
+import pytest
+
+from lstm_lab import torch_mapping
+
+torch = pytest.importorskip("torch") if os.environ.get("CI") != "true" else __import__("torch")
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_a_single_layer_maps_exactly(kind):
+    result = torch_mapping.compare_single_layer(kind)
+    assert result["max abs difference"] <= torch_mapping.TOLERANCE
+    assert result["torch h_n shape"] == [1, 3, 5]
+
+
+def test_pytorch_lstm_has_a_redundant_second_bias():
+    result = torch_mapping.compare_single_layer("LSTM", units=5, features=4)
+    assert result["keras parameters"] == 4 * 5 * (4 + 5 + 1)
+    assert result["torch parameters"] == result["keras parameters"] + 4 * 5
+
+
+def test_a_stacked_bidirectional_lstm_maps_exactly():
+    result = torch_mapping.compare_bidirectional_stack()
+    assert result["max abs difference"] <= torch_mapping.TOLERANCE
+    assert result["torch h_n shape"] == [4, 3, 5]  # (layers x directions, batch, units)
+
+
+def test_the_seed_003_shapes():
+    assert torch_mapping.torch_rnn_shapes(1) == {"out": [10, 3, 20], "h": [1, 3, 20]}
+    assert torch_mapping.torch_rnn_shapes(2) == {"out": [10, 3, 20], "h": [2, 3, 20]}
+
+
+def test_gru_without_reset_after_has_no_pytorch_equivalent():
+    weights = [np.zeros((4, 15)), np.zeros((5, 15)), np.zeros(15)]
+    with pytest.raises(ValueError, match="reset_after=True"):
+        torch_mapping.torch_parameters("GRU", weights)
+
+
+def test_a_missing_torch_is_explained(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name == "torch":
+            raise ImportError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    module, reason = torch_mapping.torch_or_reason()
+    assert module is None and "pip install -e '.[torch]'" in reason
