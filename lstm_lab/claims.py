@@ -82,6 +82,9 @@ def exactly(documented, observed):
         agrees = not differing and not missing
         detail = "all entries equal" if agrees else f"entries differ: {differing + missing}"
         return Comparison(agrees, detail)
+    if isinstance(documented, str) or isinstance(observed, str):
+        agrees = documented == observed
+        return Comparison(agrees, "equal" if agrees else f"{observed!r}, not {documented!r}")
     doc, obs = np.asarray(documented), np.asarray(observed)
     if doc.shape != obs.shape:
         return Comparison(False, f"shape {obs.shape} vs documented {doc.shape}")

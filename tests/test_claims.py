@@ -18,6 +18,12 @@ def test_exactly_compares_arrays_element_by_element():
     assert not exactly([1, 2], [1, 2, 3]).agrees
 
 
+def test_exactly_compares_strings_whole():
+    assert exactly("the last h itself", "the last h itself").agrees
+    result = exactly("a linear map of the last h", "the last h itself")
+    assert not result.agrees and result.detail == "'the last h itself', not 'a linear map of the last h'"
+
+
 def test_exactly_compares_dicts_key_by_key():
     assert exactly({"a": True, "b": False}, {"a": True, "b": False}).agrees
     result = exactly({"a": True, "b": True}, {"a": True, "b": False})
