@@ -15,6 +15,18 @@ SOURCES = {
 LAB_SOURCE = "lstm-lab"
 
 STATEMENTS = {
+    # 000: LSTM regression output on token sequences (PyTorch Q&A)
+    "C000-05": "The last output is made from the last hidden state through a linear layer",
+    "C000-06": "Bidirectional: 2 x hidden features; summing the halves at the last step "
+    "summarises the sentence in both directions",
+    "C000-07": "Concatenating two (T, B, H) outputs without a dim joins them along time, "
+    "so [-1] reads only the second branch",
+    "C000-08": "Stacked layers need return_sequences=True below; GRU has one state, LSTM two",
+    # 003: RNN basics, sine-wave prediction, gradient clipping (blog)
+    "C003-01": "nn.RNN(100, 20) on x (10, 3, 100) with h0 (1, 3, 20) gives out (10, 3, 20) "
+    "and h (1, 3, 20)",
+    "C003-02": "With two layers h becomes (2, batch, 20) while out stays (10, batch, 20)",
+    "C003-03": "Weight sharing: one set of weights serves every time step",
     # 002: LSTM theory, the IMDb classifier, return_sequences / return_state (blog)
     "C002-06": "LSTM(1) on a (6, 3) input with Input(shape=(3, 1)) prints (6, 1) values",
     "C002-07": "return_sequences=True gives (6, 3, 1): the last step is the default output, "
@@ -44,6 +56,11 @@ STATEMENTS = {
     "C004-10": "Sequences of different lengths need masking or sample weighting",
     "C004-11": "The tutorial's Keras 2 calls (batch_input_shape=, keras.utils.np_utils, "
     "model.reset_states()) run as written",
+    "L-02-01": "Every output and state shape of SimpleRNN / GRU / LSTM x return_sequences x "
+    "return_state x Bidirectional merge modes x 1-2 layers follows the stated rules",
+    "L-02-02": "Parameter counts follow the formulas (GRU with and without reset_after)",
+    "L-02-03": "Keras LSTM, GRU and stacked Bidirectional LSTM weights, mapped into PyTorch, "
+    "give the same outputs and final states",
     "L-03-01": "A stateful layer built for one batch size rejects another batch size",
 }
 
