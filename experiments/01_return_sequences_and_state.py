@@ -19,13 +19,13 @@ import numpy as np
 from lstm_lab import reference
 from lstm_lab.backend import keras
 from lstm_lab.cells import compare_with_reference, probe_forced_gates
-from lstm_lab.claims import check, exactly, same_shape, within
+from lstm_lab.claims import check, exactly, max_abs_difference, same_shape, within
 from lstm_lab.cli import experiment_parser, run_experiment
+from lstm_lab.errors import error_summary
 from lstm_lab.data import printed_002 as printed
 from lstm_lab.models.probes import recurrent_probe
 from lstm_lab.plots import printed_vs_reproduced
-from lstm_lab.report import Report
-from lstm_lab.stateful import error_summary
+from lstm_lab.report import Report, markdown_table
 from lstm_lab.weight_recovery import DEFAULT_BIAS, lstm1_weights, recover_lstm1_weights
 
 EXPERIMENT = "01_return_sequences_and_state"
@@ -103,8 +103,8 @@ def main(argv=None):
             compare=exactly,
             tolerance=f"c against the NumPy LSTM: max abs difference <= {EQUAL:g}",
             evidence="the third array is the final cell state of the NumPy LSTM with the same "
-            f"weights (max abs difference {max_difference(state_outputs[2], numpy_c):.2g}) and "
-            f"differs from h by {max_difference(state_outputs[2], state_outputs[1]):.3g}",
+            f"weights (max abs difference {max_abs_difference(state_outputs[2], numpy_c):.2g}) and "
+            f"differs from h by {max_abs_difference(state_outputs[2], state_outputs[1]):.3g}",
         )
     )
     both = outputs["both"]
@@ -229,7 +229,7 @@ def main(argv=None):
     report.metric("recovered_recurrent_kernel", recurrent_kernel.ravel().tolist())
     report.metric("recurrent_kernel_norm", recurrent_norm)
     report.metric("fit_max_abs_residual_float64", fit["max_abs_residual"])
-    report.metric("reproduction_max_abs_error_float32", max_difference(reproduced_arrays, documented_arrays))
+    report.metric("reproduction_max_abs_error_float32", max_abs_difference(reproduced_arrays, documented_arrays))
     report.metric("numpy_vs_keras", differences)
     report.note(
         "The seed's printed numbers cannot be reproduced by seeding on any current Keras: its "
@@ -260,10 +260,6 @@ def shares_prefixes(sequences):
     return all(np.array_equal(sequences[a, :n], sequences[b, :n]) for a, b, n in printed.SHARED_PREFIXES)
 
 
-def max_difference(a, b):
-    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
-
-
 def fmt(values):
     return "[" + ", ".join(f"{v:.6f}" for v in np.ravel(values)) + "]"
 
@@ -286,20 +282,22 @@ def printed_and_reproduced(reproduced):
 
 
 def returns_table(outputs):
-    lines = ["| setting | arrays | shapes | first row of each |", "|---|---|---|---|"]
-    for name, arrays in outputs.items():
-        shapes = ", ".join(str(a.shape) for a in arrays)
-        first_rows = "; ".join(fmt(a[0]) for a in arrays)
-        lines.append(f"| {name} | {len(arrays)} | {shapes} | {first_rows} |")
-    return "\n".join(lines)
+    return markdown_table(
+        ["setting", "arrays", "shapes", "first row of each"],
+        [
+            [name, len(arrays), ", ".join(str(a.shape) for a in arrays), "; ".join(fmt(a[0]) for a in arrays)]
+            for name, arrays in outputs.items()
+        ],
+    )
 
 
 def weights_table(weights):
     kernel, recurrent_kernel, bias = (np.ravel(w) for w in weights)
-    lines = ["| gate | kernel W | recurrent kernel U | bias b |", "|---|---|---|---|"]
-    for g, gate in enumerate(["input i", "forget f", "candidate c̃", "output o"]):
-        lines.append(f"| {gate} | {kernel[g]:.6f} | {recurrent_kernel[g]:.6f} | {bias[g]:g} |")
-    return "\n".join(lines)
+    gates = ["input i", "forget f", "candidate c̃", "output o"]
+    return markdown_table(
+        ["gate", "kernel W", "recurrent kernel U", "bias b"],
+        [[gate, f"{kernel[g]:.6f}", f"{recurrent_kernel[g]:.6f}", f"{bias[g]:g}"] for g, gate in enumerate(gates)],
+    )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ from lstm_lab import anatomy, bidirectional, torch_mapping
 from lstm_lab.backend import keras
 from lstm_lab.claims import check, check_failed, exactly, within
 from lstm_lab.cli import experiment_parser, run_experiment
-from lstm_lab.report import Report
-from lstm_lab.stateful import error_summary
+from lstm_lab.errors import error_summary
+from lstm_lab.report import Report, markdown_table
 
 EXPERIMENT = "02_layer_anatomy"
 TITLE = "Layer anatomy: shapes, parameters, Bidirectional, and the PyTorch mapping"
@@ -245,50 +245,56 @@ def keras_rnn_shapes():
 
 
 def shape_markdown(rows):
-    lines = [
+    table = markdown_table(
+        ["layer", "wrapper", "return_sequences", "return_state", "layers", "shapes", "params", "✓"],
+        [
+            [
+                r["layer"], r["wrapper"], r["return_sequences"], r["return_state"], r["layers"],
+                ", ".join(str(s) for s in r["observed"]),
+                f"{r['observed_parameters']} / {r['expected_parameters']}",
+                "✓" if r["shapes_agree"] and r["parameters_agree"] else "✗",
+            ]
+            for r in rows
+        ],
+    )
+    return (
         "Each row was built and run; a cell shows the shapes Keras returned (output(s), then "
-        "states). ✓: equal to the rules' prediction. Parameter counts: count_params() / formula.",
-        "",
-        "| layer | wrapper | return_sequences | return_state | layers | shapes | params | ✓ |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        shapes = ", ".join(str(s).replace("None", "B") for s in r["observed"])
-        agree = "✓" if r["shapes_agree"] and r["parameters_agree"] else "✗"
-        lines.append(
-            f"| {r['layer']} | {r['wrapper']} | {r['return_sequences']} | {r['return_state']} | "
-            f"{r['layers']} | {shapes} | {r['observed_parameters']} / {r['expected_parameters']} | {agree} |"
-        )
-    return "\n".join(lines)
+        "states). ✓: equal to the rules' prediction. Parameter counts: count_params() / formula.\n\n"
+        + table
+    )
 
 
 def parameter_markdown(rows):
-    lines = ["| layer | features f | units u | formula | count_params() |", "|---|---|---|---|---|"]
-    lines += [f"| {r['layer']} | {r['features']} | {r['units']} | {r['formula']} | {r['count_params']} |" for r in rows]
-    return "\n".join(lines)
+    return markdown_table(
+        ["layer", "features f", "units u", "formula", "count_params()"],
+        [[r["layer"], r["features"], r["units"], r["formula"], r["count_params"]] for r in rows],
+    )
 
 
 def pytorch_markdown(keras_shapes, mapping, torch_missing):
-    lines = [
-        "| | PyTorch (time-major) | Keras 3 (batch-major) |",
-        "|---|---|---|",
-        f"| 1 layer, x (10, 3, 100) / (3, 10, 100) | out (10, 3, 20), h (1, 3, 20) | {keras_shapes[1]} |",
-        f"| 2 layers | out (10, 3, 20), h (2, 3, 20) | {keras_shapes[2]} |",
-        "| states of a 2-layer bidirectional LSTM | h_n, c_n: (layers x directions, batch, units) | "
-        "[fwd h, fwd c, bwd h, bwd c] per layer, each (batch, units) |",
-        "| LSTM gate order | i, f, g, o | i, f, c, o (same) |",
-        "| GRU gate order | r, z, n | z, r, h |",
-        "| LSTM biases | bias_ih + bias_hh (4u each) | one bias (4u) |",
-    ]
+    side_by_side = markdown_table(
+        ["", "PyTorch (time-major)", "Keras 3 (batch-major)"],
+        [
+            ["1 layer, x (10, 3, 100) / (3, 10, 100)", "out (10, 3, 20), h (1, 3, 20)", keras_shapes[1]],
+            ["2 layers", "out (10, 3, 20), h (2, 3, 20)", keras_shapes[2]],
+            ["states of a 2-layer bidirectional LSTM", "h_n, c_n: (layers x directions, batch, units)",
+             "[fwd h, fwd c, bwd h, bwd c] per layer, each (batch, units)"],
+            ["LSTM gate order", "i, f, g, o", "i, f, c, o (same)"],
+            ["GRU gate order", "r, z, n", "z, r, h"],
+            ["LSTM biases", "bias_ih + bias_hh (4u each)", "one bias (4u)"],
+        ],
+    )
     if not mapping:
-        return "\n".join(lines) + f"\n\nThe numeric mapping check did not run: {torch_missing}."
-    lines += ["", "| mapped model | max abs difference | Keras parameters | PyTorch parameters | h_n shape |", "|---|---|---|---|---|"]
-    lines += [
-        f"| {name} | {r['max abs difference']:.2g} | {r['keras parameters']} | {r['torch parameters']} | "
-        f"{tuple(r['torch h_n shape'])} |"
-        for name, r in mapping.items()
-    ]
-    return "\n".join(lines)
+        return side_by_side + f"\n\nThe numeric mapping check did not run: {torch_missing}."
+    checked = markdown_table(
+        ["mapped model", "max abs difference", "Keras parameters", "PyTorch parameters", "h_n shape"],
+        [
+            [name, f"{r['max abs difference']:.2g}", r["keras parameters"], r["torch parameters"],
+             tuple(r["torch h_n shape"])]
+            for name, r in mapping.items()
+        ],
+    )
+    return side_by_side + "\n\n" + checked
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ from lstm_lab.models.alphabet import (
     with_batch_size,
 )
 from lstm_lab.plots import correctness_heatmap, training_curves
-from lstm_lab.report import Report
+from lstm_lab.report import Report, markdown_table
 from lstm_lab.training import compiled_fit, print_history, reset_rnn_states
 
 EXPERIMENT = "03_stateful_alphabet"
@@ -322,28 +322,33 @@ never mix; `tests/test_alphabet.py` checks each row against a batch-1 run).
 
 
 def comparison_table(accuracy_from_a, tutorial_right, rotation_right, first_after_reset):
-    lines = [
-        "| model | accuracy from A (tutorial's evaluate) | free-running right from A | "
-        "free-running right, all 26 starts | first prediction after a reset is B |",
-        "|---|---|---|---|---|",
-        f"| tutorial (trained from A) | {accuracy_from_a:.3f} | {tutorial_right[0].sum()}/25 | "
-        f"{tutorial_right.sum()}/650 | {first_after_reset.count('B')} of 26 starts |",
-        f"| fixed (26 rotations) | – | {rotation_right[0].sum()}/25 | {rotation_right.sum()}/650 | – |",
-    ]
-    return "\n".join(lines)
+    return markdown_table(
+        ["model", "accuracy from A (tutorial's evaluate)", "free-running right from A",
+         "free-running right, all 26 starts", "first prediction after a reset is B"],
+        [
+            ["tutorial (trained from A)", f"{accuracy_from_a:.3f}", f"{tutorial_right[0].sum()}/25",
+             f"{tutorial_right.sum()}/650", f"{first_after_reset.count('B')} of 26 starts"],
+            ["fixed (26 rotations)", "–", f"{rotation_right[0].sum()}/25", f"{rotation_right.sum()}/650", "–"],
+        ],
+    )
 
 
 def migration_table(calls):
-    lines = ["| tutorial call (Keras 2) | on the installed Keras | Keras 3 way used here |", "|---|---|---|"]
-    lines += [f"| `{row['call']}` | {row['outcome']} | {row['keras3']} |" for row in calls]
-    return "\n".join(lines)
+    return markdown_table(
+        ["tutorial call (Keras 2)", "on the installed Keras", "Keras 3 way used here"],
+        [[f"`{row['call']}`", row["outcome"], row["keras3"]] for row in calls],
+    )
 
 
 def stateful_table(carry, rows, long):
-    lines = ["| probe | comparison | max abs difference |", "|---|---|---|"]
-    for probe, values in [("C004-05", carry), ("C004-06", rows), ("C004-07", long)]:
-        lines += [f"| {probe} | {name} | {value:.3g} |" for name, value in values.items()]
-    return "\n".join(lines)
+    return markdown_table(
+        ["probe", "comparison", "max abs difference"],
+        [
+            [probe, name, f"{value:.3g}"]
+            for probe, values in [("C004-05", carry), ("C004-06", rows), ("C004-07", long)]
+            for name, value in values.items()
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -7,10 +7,7 @@ be equal, so a report can show the numbers behind each verdict.
 import numpy as np
 
 from lstm_lab.backend import keras
-
-
-def _difference(a, b):
-    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+from lstm_lab.claims import max_abs_difference
 
 
 def _random(shape, seed):
@@ -23,7 +20,7 @@ def probe_last_output(units=4, steps=6, features=3, seed=0):
     inputs = keras.Input(shape=(steps, features))
     outputs = keras.layers.LSTM(units, return_sequences=True, return_state=True)(inputs)
     sequence, h, _ = keras.Model(inputs, outputs)(_random((2, steps, features), seed))
-    return {"last output - final h": _difference(sequence[:, -1], h)}
+    return {"last output - final h": max_abs_difference(sequence[:, -1], h)}
 
 
 def probe_bidirectional(units=4, steps=6, features=3, seed=0):
@@ -44,19 +41,19 @@ def probe_bidirectional(units=4, steps=6, features=3, seed=0):
     changed_output = np.asarray(model(changed)[0])
     return {
         "output width": output.shape[-1],
-        "forward half, last step - forward final h": _difference(forward[:, -1], forward_h),
-        "backward half, first step - backward final h": _difference(backward[:, 0], backward_h),
-        "backward half, last step - backward final h": _difference(backward[:, -1], backward_h),
+        "forward half, last step - forward final h": max_abs_difference(forward[:, -1], forward_h),
+        "backward half, first step - backward final h": max_abs_difference(backward[:, 0], backward_h),
+        "backward half, last step - backward final h": max_abs_difference(backward[:, -1], backward_h),
         "states [1:3] - forward layer's (h, c)": max(
-            _difference(forward_h, own_forward_h), _difference(forward_c, own_forward_c)
+            max_abs_difference(forward_h, own_forward_h), max_abs_difference(forward_c, own_forward_c)
         ),
         "states [3:5] - backward layer's (h, c)": max(
-            _difference(backward_h, own_backward_h), _difference(backward_c, own_backward_c)
+            max_abs_difference(backward_h, own_backward_h), max_abs_difference(backward_c, own_backward_c)
         ),
-        "earlier tokens changed: backward half, last step moves by": _difference(
+        "earlier tokens changed: backward half, last step moves by": max_abs_difference(
             changed_output[:, -1, units:], backward[:, -1]
         ),
-        "earlier tokens changed: forward half, last step moves by": _difference(
+        "earlier tokens changed: forward half, last step moves by": max_abs_difference(
             changed_output[:, -1, :units], forward[:, -1]
         ),
     }
@@ -76,9 +73,9 @@ def probe_concatenation(units=4, steps=6, features=3, seed=0):
     return {
         "along time: shape": list(joined_time.shape),
         "along features: shape": list(joined_features.shape),
-        "along time: last step - second branch's last step": _difference(joined_time[:, -1], b[:, -1]),
-        "along time: last step - first branch's last step": _difference(joined_time[:, -1], a[:, -1]),
-        "along features: last step - both branches' last steps": _difference(
+        "along time: last step - second branch's last step": max_abs_difference(joined_time[:, -1], b[:, -1]),
+        "along time: last step - first branch's last step": max_abs_difference(joined_time[:, -1], a[:, -1]),
+        "along features: last step - both branches' last steps": max_abs_difference(
             joined_features[:, -1], np.concatenate([a[:, -1], b[:, -1]], axis=-1)
         ),
     }

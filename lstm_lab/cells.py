@@ -17,6 +17,7 @@ import numpy as np
 
 from lstm_lab import reference
 from lstm_lab.backend import keras
+from lstm_lab.claims import max_abs_difference
 
 SATURATE = 50.0
 
@@ -48,7 +49,7 @@ def compare_with_reference(units=3, steps=7, features=5, batch=4, seed=0):
         layer(x)  # build
         _random_weights(layer, rng)
         expected = numpy_layer(x, layer.get_weights())[0]
-        differences[name] = float(np.max(np.abs(np.asarray(layer(x)) - expected)))
+        differences[name] = max_abs_difference(layer(x), expected)
     return differences
 
 
@@ -86,8 +87,8 @@ def probe_forced_gates(units=3, features=2, seed=0):
     c_cleared_other_h = one_lstm_step(clear, x, other_h0, c0)
     c_copied = one_lstm_step(copy, x, h0, c0)
     return {
-        "f=0, i=1: c_t - candidate": float(np.max(np.abs(c_cleared - candidate))),
-        "f=0, i=1: c_t - c_(t-1)": float(np.max(np.abs(c_cleared - c0))),
-        "f=0, i=1: c_t change when h_(t-1) changes": float(np.max(np.abs(c_cleared_other_h - c_cleared))),
-        "f=1, i=0: c_t - c_(t-1)": float(np.max(np.abs(c_copied - c0))),
+        "f=0, i=1: c_t - candidate": max_abs_difference(c_cleared, candidate),
+        "f=0, i=1: c_t - c_(t-1)": max_abs_difference(c_cleared, c0),
+        "f=0, i=1: c_t change when h_(t-1) changes": max_abs_difference(c_cleared_other_h, c_cleared),
+        "f=1, i=0: c_t - c_(t-1)": max_abs_difference(c_copied, c0),
     }

@@ -64,6 +64,11 @@ def jsonable(value):
     return value
 
 
+def max_abs_difference(a, b):
+    """The largest absolute difference between two arrays (or numbers), as a float."""
+    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
+
+
 def _as_shape(value):
     return tuple(None if d is None else int(d) for d in value)
 

@@ -1,6 +1,17 @@
-"""The one error type the command line turns into a one-line message and exit code 2."""
+"""The error type the command line turns into a one-line message and exit code 2, and
+one-line summaries of the exceptions that experiments record as findings."""
+
+import re
 
 
 class BadInput(Exception):
     """Bad input from the user: an invalid argument, an unreadable or malformed file,
     an unwritable results directory. The message is one line, shown without a traceback."""
+
+
+def error_summary(error):
+    """``"ValueError: <message>"`` on one line, without Keras's terminal colours and call dump."""
+    message = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).split("Arguments received")[0]
+    message = message.replace("Exception encountered when calling LSTM.call().", "")
+    message = re.sub(r"\s*\((/|[A-Za-z]:\\)[^)]*\)", "", message)  # a file path in parentheses
+    return f"{type(error).__name__}: {' '.join(message.split())}"

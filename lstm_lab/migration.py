@@ -6,7 +6,7 @@ lab uses instead.
 """
 
 from lstm_lab.backend import keras
-from lstm_lab.stateful import error_summary
+from lstm_lab.errors import error_summary
 
 
 def _batch_input_shape():

@@ -180,6 +180,13 @@ def short(value, limit=60):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def markdown_table(header, rows):
+    """A markdown table: ``header`` is a list of column names, ``rows`` lists of cells."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def render_markdown(data, sections, figures, notes):
     v = data["versions"]
     lines = [

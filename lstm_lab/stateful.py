@@ -6,11 +6,11 @@ differences between outputs, so a report can show the numbers behind each
 verdict.
 """
 
-import re
-
 import numpy as np
 
 from lstm_lab.backend import keras
+from lstm_lab.claims import max_abs_difference
+from lstm_lab.errors import error_summary
 from lstm_lab.training import reset_rnn_states
 
 # Keras 3.0 to 3.11 accepted a batch of another size and broadcast it over the stored
@@ -25,10 +25,6 @@ def lstm_model(units, steps, features, *, stateful, batch_size=None, seed=0):
     inputs = keras.Input(shape=(steps, features), batch_size=batch_size)
     outputs = keras.layers.LSTM(units, stateful=stateful, return_sequences=True)(inputs)
     return keras.Model(inputs, outputs)
-
-
-def max_difference(a, b):
-    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
 
 def _random_sequences(shape, seed):
@@ -47,10 +43,10 @@ def probe_carry_over(units=8, batch_size=2, steps=5, features=3, seed=0):
     after_reset = stateful(x)
     plain_first, plain_second = stateless(x), stateless(x)
     return {
-        "stateful: second call - first call": max_difference(second, first),
-        "stateful: after reset_state() - first call": max_difference(after_reset, first),
-        "stateless: second call - first call": max_difference(plain_second, plain_first),
-        "stateless - stateful first call": max_difference(plain_first, first),
+        "stateful: second call - first call": max_abs_difference(second, first),
+        "stateful: after reset_state() - first call": max_abs_difference(after_reset, first),
+        "stateless: second call - first call": max_abs_difference(plain_second, plain_first),
+        "stateless - stateful first call": max_abs_difference(plain_first, first),
     }
 
 
@@ -81,8 +77,8 @@ def probe_rows_continue(batch_size=4, length=12, chunk=4, units=8, features=3, s
     in_order = feed_in_chunks(np.arange(batch_size))
     rows_rolled = feed_in_chunks(np.roll(np.arange(batch_size), 1))
     return {
-        "chunked - one pass": max_difference(in_order, reference),
-        "chunked with rows rolled by one - one pass": max_difference(rows_rolled, reference),
+        "chunked - one pass": max_abs_difference(in_order, reference),
+        "chunked with rows rolled by one - one pass": max_abs_difference(rows_rolled, reference),
     }
 
 
@@ -98,8 +94,8 @@ def probe_long_sequence(length=120, chunk=10, units=8, features=3, seed=2):
     first_chunk_again = np.asarray(chunked(x[:, chunk : 2 * chunk]))
     reference = np.asarray(whole(x))
     return {
-        "chunked - one pass": max_difference(np.concatenate(pieces, axis=1), reference),
-        "second chunk after a reset - one pass": max_difference(
+        "chunked - one pass": max_abs_difference(np.concatenate(pieces, axis=1), reference),
+        "second chunk after a reset - one pass": max_abs_difference(
             first_chunk_again, reference[:, chunk : 2 * chunk]
         ),
     }
@@ -113,14 +109,6 @@ def probe_other_batch_size(built_for=4, fed=2, units=8, steps=5, features=3):
     except Exception as error:  # the type is part of what we record
         return {"raised": True, "error": error_summary(error)}
     return {"raised": False, "error": f"no error; output shape {tuple(output.shape)}"}
-
-
-def error_summary(error):
-    """``"ValueError: <message>"`` on one line, without Keras's terminal colours and call dump."""
-    message = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).split("Arguments received")[0]
-    message = message.replace("Exception encountered when calling LSTM.call().", "")
-    message = re.sub(r"\s*\((/|[A-Za-z]:\\)[^)]*\)", "", message)  # a file path in parentheses
-    return f"{type(error).__name__}: {' '.join(message.split())}"
 
 
 def keras_version():

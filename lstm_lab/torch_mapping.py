@@ -21,6 +21,7 @@ PyTorch ``weight_ih`` (k·u, f), ``weight_hh`` (k·u, u), ``bias_ih`` and ``bias
 import numpy as np
 
 from lstm_lab.backend import keras
+from lstm_lab.claims import max_abs_difference
 
 TOLERANCE = 1e-5
 
@@ -76,7 +77,7 @@ def _random_weights(layer, rng):
 
 
 def _largest_difference(pairs):
-    return max(float(np.max(np.abs(np.asarray(a) - b.detach().numpy()))) for a, b in pairs)
+    return max(max_abs_difference(a, b.detach().numpy()) for a, b in pairs)
 
 
 def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):

@@ -127,3 +127,9 @@ def test_short_renders_cells_on_one_line():
     assert report_module.short("a|b\nc") == "a\\|b c"
     assert report_module.short("x" * 100).endswith("…") and len(report_module.short("x" * 100)) == 60
     assert report_module.short(None) == "–"
+
+
+def test_markdown_table():
+    from lstm_lab.report import markdown_table
+
+    assert markdown_table(["a", "b"], [[1, "x"], [2, "y"]]) == "| a | b |\n|---|---|\n| 1 | x |\n| 2 | y |"
