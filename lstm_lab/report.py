@@ -42,6 +42,14 @@ def library_versions():
     return versions
 
 
+def command_line():
+    """The command that is running, as a reader would type it from the working directory."""
+    script = Path(sys.argv[0])
+    if script.is_absolute() and script.is_relative_to(Path.cwd()):
+        script = script.relative_to(Path.cwd())
+    return " ".join(["python", str(script), *sys.argv[1:]])
+
+
 def ensure_writable(results_dir):
     """Create ``results_dir`` if needed and prove we can write there; BadInput if not."""
     path = Path(results_dir)
@@ -62,7 +70,7 @@ class Report:
         self.profile = profile
         self.seed = seed
         self.results_dir = ensure_writable(results_dir)
-        self.command = command or "python " + " ".join(sys.argv)
+        self.command = command or command_line()
         self.claims: list[Claim] = []
         self.metrics = {}
         self.sections = []  # (heading, markdown)
