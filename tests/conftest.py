@@ -21,3 +21,14 @@ def run_python(*args, timeout=300):
 @pytest.fixture
 def results_dir(tmp_path):
     return tmp_path / "results"
+
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def shared_file(name):
+    """A file of ../shared/data, or skip the test where that folder is absent (it is in CI)."""
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    return path

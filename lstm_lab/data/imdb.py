@@ -1,0 +1,151 @@
+"""IMDb reviews as Keras-style integer sequences, from Keras's ``imdb.npz`` or from the raw
+Large Movie Review Dataset (Maas et al., 2011).
+
+Two sources behind :func:`load_imdb`:
+
+(a) ``keras.datasets.imdb.load_data``: Keras's preprocessed ``imdb.npz``, from the Keras
+    cache (``~/.keras/datasets``) or downloaded;
+(b) the raw dataset: an ``aclImdb`` directory or the ``.tar.gz`` it comes in (read in
+    place, without unpacking 100,000 files), given by path or fetched with
+    ``keras.utils.get_file`` from its public origin.
+
+For (b) we rebuild what (a) holds. Each review is tokenised the way Keras's old
+``text_to_word_sequence`` did (lower case; the characters ``!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~``,
+tab and newline become spaces, so ``<br />`` leaves the word ``br``; apostrophes stay), and
+each word is numbered with Keras's own IMDb word index (rank r -> r + 3): 1 starts every
+review, 2 marks a word outside the ``num_words`` most frequent, 0 is left for padding,
+and words the index does not hold are dropped (as Keras's ``imdb.npz`` does).
+``tests/test_imdb.py`` measures how close this comes to (a) on a real slice of it.
+"""
+
+import json
+import re
+import tarfile
+from pathlib import Path
+
+import numpy as np
+
+from lstm_lab.errors import BadInput
+
+START, OOV, INDEX_FROM = 1, 2, 3
+ARCHIVE_ORIGIN = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
+ARCHIVE_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e39629d45c4d"
+WORD_INDEX_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json"
+WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
+SPLITS = ("train", "test")
+REVIEW_PATH = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
+KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
+_SEPARATE = str.maketrans({character: " " for character in KERAS_FILTERS})
+
+
+def tokenize(text):
+    """Keras's ``text_to_word_sequence`` with its defaults (lower case, filters, split on space)."""
+    return text.lower().translate(_SEPARATE).split()
+
+
+def _review_key(match):
+    split, sentiment, review_id, _ = match.groups()
+    return split, sentiment, int(review_id)
+
+
+def read_reviews(path):
+    """Raw labelled reviews from an ``aclImdb`` directory (or its parent) or a ``.tar.gz``.
+
+    Returns ``{"train": (texts, labels), "test": (texts, labels)}``, each split ordered
+    positive reviews then negative, by review id; labels are 1 (pos) and 0 (neg).
+    """
+    path = Path(path)
+    found = {}
+    try:
+        if path.is_dir():
+            root = path if path.name == "aclImdb" else path / "aclImdb"
+            for file in root.glob("*/*/*.txt"):
+                match = REVIEW_PATH.search(file.as_posix())
+                if match:
+                    found[_review_key(match)] = file.read_text(encoding="utf-8")
+        elif path.is_file():
+            with tarfile.open(path, "r:*") as archive:
+                for member in archive:
+                    match = REVIEW_PATH.search(member.name)
+                    if match and member.isfile():
+                        found[_review_key(match)] = archive.extractfile(member).read().decode("utf-8")
+        else:
+            raise BadInput(f"IMDb data not found at {path}")
+    except (OSError, tarfile.TarError, EOFError, UnicodeDecodeError) as error:
+        raise BadInput(f"cannot read IMDb reviews from {path}: {error}")
+    reviews = {}
+    for split in SPLITS:
+        keys = sorted((k for k in found if k[0] == split), key=lambda k: (k[1] != "pos", k[2]))
+        if not keys:
+            raise BadInput(f"{path} holds no aclImdb/{split}/pos or /neg reviews")
+        reviews[split] = ([found[k] for k in keys], np.array([int(k[1] == "pos") for k in keys]))
+    return reviews
+
+
+def read_word_index(path):
+    try:
+        word_index = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as error:
+        raise BadInput(f"cannot read the IMDb word index {path}: {error}")
+    if not isinstance(word_index, dict) or word_index.get("the") != 1:
+        raise BadInput(f"{path} is not Keras's IMDb word index (expected 'the' at rank 1)")
+    return word_index
+
+
+def encode(texts, word_index, num_words):
+    """Texts -> Keras-style sequences: [1, index(word) ...], 2 for words outside ``num_words``.
+
+    A word missing from the index altogether is dropped, as in Keras's ``imdb.npz``: the
+    index was built from the training reviews, and test words it never saw are absent
+    there (not marked 2).
+    """
+    sequences = []
+    for text in texts:
+        indices = [word_index[word] + INDEX_FROM for word in tokenize(text) if word in word_index]
+        sequences.append([START] + [i if i < num_words else OOV for i in indices])
+    return sequences
+
+
+def _keras_shuffle(sequences, labels, seed):
+    """The order ``keras.datasets.imdb.load_data`` gives: a permutation by RandomState(seed)."""
+    order = np.arange(len(sequences))
+    np.random.RandomState(seed).shuffle(order)
+    return [sequences[i] for i in order], labels[order]
+
+
+def load_imdb(num_words=10000, source=None, word_index=None, seed=113):
+    """``((x_train, y_train), (x_test, y_test), description)`` with Keras-style sequences.
+
+    ``source``: a path to an ``aclImdb`` directory or archive; None tries (a) Keras's
+    ``imdb.npz`` and then (b) the raw archive through ``keras.utils.get_file``.
+    ``word_index``: a path to ``imdb_word_index.json``; None uses Keras's (cached or
+    downloaded). ``description`` says which source was used.
+    """
+    from lstm_lab.backend import keras
+
+    if source is None:
+        try:
+            train, test = keras.datasets.imdb.load_data(num_words=num_words, seed=seed)
+            return train, test, "keras.datasets.imdb.load_data (Keras's imdb.npz)"
+        except Exception as error:  # offline, blocked or corrupt: fall back to the raw data
+            print(f"Keras's imdb.npz is not available ({type(error).__name__}); trying the raw dataset")
+        source = _fetch(keras, "aclImdb_v1.tar.gz", ARCHIVE_ORIGIN, file_hash=ARCHIVE_SHA256)
+    if word_index is None:
+        word_index = _fetch(keras, "imdb_word_index.json", WORD_INDEX_ORIGIN, file_hash=WORD_INDEX_MD5)
+    index = read_word_index(word_index)
+    reviews = read_reviews(source)
+    splits = []
+    for split in SPLITS:
+        texts, labels = reviews[split]
+        splits.append(_keras_shuffle(encode(texts, index, num_words), labels, seed))
+    return splits[0], splits[1], f"the raw reviews in {source}, encoded with Keras's word index"
+
+
+def _fetch(keras, name, origin, file_hash):
+    try:
+        return keras.utils.get_file(name, origin=origin, file_hash=file_hash)
+    except Exception as error:
+        raise BadInput(
+            f"cannot download {name} ({type(error).__name__}); pass the aclImdb directory or "
+            f"aclImdb_v1.tar.gz with --imdb and the word index with --word-index"
+        )

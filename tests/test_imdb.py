@@ -1,0 +1,107 @@
+import io
+import json
+import tarfile
+
+import numpy as np
+import pytest
+
+from conftest import run_python, shared_file
+from lstm_lab.data.imdb import encode, load_imdb, read_reviews, read_word_index, tokenize
+from lstm_lab.errors import BadInput
+
+WORD_INDEX = {"the": 1, "movie": 2, "was": 3, "great": 4, "bad": 5, "it's": 6, "br": 7}
+REVIEWS = {
+    "train/pos/0_9.txt": "The movie was great!<br /><br />It's great.",
+    "train/pos/1_8.txt": "Great, great movie",
+    "train/neg/0_2.txt": "The movie was BAD -- really bad",
+    "test/pos/0_10.txt": "great",
+    "test/neg/0_1.txt": "bad bad movie",
+}
+
+
+def write_tree(root):
+    for name, text in REVIEWS.items():
+        path = root / "aclImdb" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "aclImdb" / "train" / "unsup").mkdir()
+    (root / "aclImdb" / "train" / "unsup" / "0_0.txt").write_text("ignored")
+
+
+def write_archive(path):
+    with tarfile.open(path, "w:gz") as archive:
+        for name, text in REVIEWS.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"aclImdb/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+
+def test_tokenize_like_keras_text_to_word_sequence():
+    assert tokenize("The movie was GREAT!<br /><br />It's well-made.") == [
+        "the", "movie", "was", "great", "br", "br", "it's", "well", "made",
+    ]
+
+
+def test_encode_starts_with_1_marks_rare_words_2_and_drops_unknown_ones():
+    # num_words=7 keeps ranks 1-3 (codes 4-6); rank 4 ("great") becomes 2; "really" is not indexed.
+    assert encode(["the movie was great really"], WORD_INDEX, num_words=7) == [[1, 4, 5, 6, 2]]
+
+
+@pytest.mark.parametrize("layout", ["directory", "parent", "archive"])
+def test_read_reviews_from_a_directory_or_an_archive(tmp_path, layout):
+    if layout == "archive":
+        source = tmp_path / "small.tar.gz"
+        write_archive(source)
+    else:
+        write_tree(tmp_path)
+        source = tmp_path / "aclImdb" if layout == "directory" else tmp_path
+    reviews = read_reviews(source)
+    texts, labels = reviews["train"]
+    assert texts == [REVIEWS["train/pos/0_9.txt"], REVIEWS["train/pos/1_8.txt"], REVIEWS["train/neg/0_2.txt"]]
+    assert labels.tolist() == [1, 1, 0]
+    assert reviews["test"][1].tolist() == [1, 0]
+
+
+def test_load_imdb_from_raw_reviews(tmp_path):
+    write_archive(tmp_path / "small.tar.gz")
+    (tmp_path / "index.json").write_text(json.dumps(WORD_INDEX))
+    (x_train, y_train), (x_test, y_test), source = load_imdb(10, tmp_path / "small.tar.gz", tmp_path / "index.json")
+    assert sorted(map(tuple, x_train)) == sorted(map(tuple, encode([REVIEWS[f"train/{n}"] for n in (
+        "pos/0_9.txt", "pos/1_8.txt", "neg/0_2.txt")], WORD_INDEX, 10)))
+    assert len(x_test) == 2 and sorted(y_train.tolist()) == [0, 1, 1]
+    assert "raw reviews" in source
+
+
+def test_bad_sources_are_bad_input(tmp_path):
+    with pytest.raises(BadInput, match="not found"):
+        read_reviews(tmp_path / "nothing")
+    (tmp_path / "broken.tar.gz").write_bytes(b"\x1f\x8b not really gzip")
+    with pytest.raises(BadInput, match="cannot read IMDb reviews"):
+        read_reviews(tmp_path / "broken.tar.gz")
+    (tmp_path / "aclImdb" / "train" / "pos").mkdir(parents=True)
+    with pytest.raises(BadInput, match="no aclImdb/train"):
+        read_reviews(tmp_path)
+    (tmp_path / "index.json").write_text('{"a": 5}')
+    with pytest.raises(BadInput, match="not Keras's IMDb word index"):
+        read_word_index(tmp_path / "index.json")
+
+
+def test_a_missing_archive_exits_2_in_one_line(tmp_path):
+    result = run_python("experiments/04_imdb_sentiment.py", "--imdb", tmp_path / "none.tar.gz",
+                        "--word-index", tmp_path / "none.json", "--results-dir", tmp_path / "results")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "error: cannot read the IMDb word index" in result.stderr
+    assert not (tmp_path / "results" / "04_imdb_sentiment").exists()
+
+
+def test_the_raw_archive_gives_keras_own_sequences():
+    """Against a real slice of keras.datasets.imdb.load_data(num_words=500) (shared/data)."""
+    reviews = read_reviews(shared_file("aclImdb_v1_rebuilt_nofeat.tar.gz"))
+    index = read_word_index(shared_file("imdb_word_index.json"))
+    keras_slice = np.load(shared_file("imdb_keras_subset_nw500.npz"), allow_pickle=True)
+    assert [len(reviews[s][0]) for s in ("train", "test")] == [25000, 25000]
+    for split, key, at_least in [("train", "arr_0", 0.985), ("test", "arr_2", 0.975)]:
+        ours = {tuple(sequence) for sequence in encode(reviews[split][0], index, 500)}
+        same = np.mean([tuple(sequence) in ours for sequence in keras_slice[key]])
+        assert same >= at_least, f"{split}: {same:.3f} of Keras's sequences reproduced"
