@@ -102,3 +102,34 @@ def print_history(history, every):
     for epoch in [*range(every - 1, epochs - 1, every), epochs - 1]:
         values = "  ".join(f"{name} {values[epoch]:.4f}" for name, values in history.items())
         print(f"    epoch {epoch + 1:5d}/{epochs}  {values}")
+
+
+def fit_with_backup(model, x, y, backup_dir, **fit_arguments):
+    """``model.fit`` that survives an interruption: ``keras.callbacks.BackupAndRestore``
+    saves the model and optimizer after every epoch in ``backup_dir``; run the same
+    call again and it resumes after the last finished epoch. The backup is deleted
+    when training completes. Returns the ``History`` of the epochs run by this call."""
+    from pathlib import Path
+
+    backup = Path(backup_dir)
+    if backup.exists() and any(backup.iterdir()):
+        print(f"    resuming the interrupted training saved in {backup}", flush=True)
+    # First in the list, so each epoch is saved before any other callback can stop training.
+    callbacks = [keras.callbacks.BackupAndRestore(str(backup)), *fit_arguments.pop("callbacks", [])]
+    return model.fit(x, y, callbacks=callbacks, **fit_arguments)
+
+
+class KeepBestWeights(keras.callbacks.Callback):
+    """Remember the weights of the epoch with the best ``monitor`` value (``mode`` "max" or
+    "min"), without stopping early; :attr:`best_weights` and :attr:`best_epoch` (1-based)
+    are there after ``fit``. In memory: after a resumed run it knows the epochs since."""
+
+    def __init__(self, monitor="val_accuracy", mode="max"):
+        super().__init__()
+        self.monitor, self.sign = monitor, 1 if mode == "max" else -1
+        self.best, self.best_epoch, self.best_weights = None, None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is not None and (self.best is None or self.sign * (value - self.best) > 0):
+            self.best, self.best_epoch, self.best_weights = value, epoch + 1, self.model.get_weights()
