@@ -28,6 +28,12 @@ STATEMENTS = {
     "C003-02": "With two layers h becomes (2, batch, 20) while out stays (10, batch, 20)",
     "C003-03": "Weight sharing: one set of weights serves every time step",
     # 002: LSTM theory, the IMDb classifier, return_sequences / return_state (blog)
+    "C002-01": "IMDb model: num_words 10000, maxlen 80, Embedding 128, LSTM 32, Dense(1, sigmoid); "
+    "1,300,641 parameters",
+    "C002-02": "Each review leaves the Embedding as an 80 x 128 matrix",
+    "C002-03": "Reviews shorter than 80 words are padded with 0 at the front",
+    "C002-04": "Reviews longer than 80 words keep the first 80",
+    "C002-05": "Words outside the vocabulary are encoded as 2",
     "C002-06": "LSTM(1) on a (6, 3) input with Input(shape=(3, 1)) prints (6, 1) values",
     "C002-07": "return_sequences=True gives (6, 3, 1): the last step is the default output, "
     "and rows sharing an input prefix share the printed prefix",
