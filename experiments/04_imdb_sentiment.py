@@ -13,6 +13,7 @@ Claims: C002-01 … C002-05 (shared/claims.md).
 
     python experiments/04_imdb_sentiment.py                   # Keras's imdb.npz, or the raw archive
     python experiments/04_imdb_sentiment.py --imdb PATH/aclImdb_v1.tar.gz --word-index PATH/imdb_word_index.json
+    python experiments/04_imdb_sentiment.py --data-dir DIR    # DIR holds aclImdb*.tar.gz and imdb_word_index.json
     python experiments/04_imdb_sentiment.py --profile quick --imdb PATH ...
 """
 
@@ -26,7 +27,7 @@ from lstm_lab.backend import keras
 from lstm_lab.baselines import tfidf_logistic_regression
 from lstm_lab.claims import check, exactly, same_shape
 from lstm_lab.cli import experiment_parser, run_experiment
-from lstm_lab.data.imdb import OOV, encode, load_imdb, read_word_index
+from lstm_lab.data.imdb import OOV, encode, imdb_files_in, load_imdb, read_word_index
 from lstm_lab.models.imdb import imdb_sentiment_lstm
 from lstm_lab.plots import training_curves
 from lstm_lab.report import Report, markdown_table
@@ -48,6 +49,8 @@ def main(argv=None):
     parser.add_argument("--imdb", type=Path, help="an aclImdb directory or aclImdb_v1.tar.gz")
     parser.add_argument("--word-index", type=Path, help="Keras's imdb_word_index.json (for --imdb)")
     args = parser.parse_args(argv)
+    found_reviews, found_index = imdb_files_in(args.data_dir)
+    args.imdb, args.word_index = args.imdb or found_reviews, args.word_index or found_index
     settings = PROFILES[args.profile]
     report = Report(EXPERIMENT, TITLE, profile=args.profile, seed=args.seed, results_dir=args.results_dir)
     started = time.perf_counter()

@@ -12,6 +12,7 @@ Claims: C004-08, C004-09, C004-10 (shared/claims.md).
 
     python experiments/05_text_generator.py                      # Alice (downloaded once, cached)
     python experiments/05_text_generator.py --corpus my_book.txt
+    python experiments/05_text_generator.py --data-dir DIR      # DIR holds alice_in_wonderland_pg11.txt
     python experiments/05_text_generator.py --profile quick --corpus PATH
 """
 
@@ -23,7 +24,14 @@ import numpy as np
 from lstm_lab.backend import keras
 from lstm_lab.claims import check, exactly, within
 from lstm_lab.cli import experiment_parser, run_experiment
-from lstm_lab.data.text import Vocabulary, load_corpus, ngram_cross_entropy, shifted_windows, split_tail
+from lstm_lab.data.text import (
+    Vocabulary,
+    corpus_in,
+    load_corpus,
+    ngram_cross_entropy,
+    shifted_windows,
+    split_tail,
+)
 from lstm_lab.masking import probe_masking
 from lstm_lab.models.char_generator import char_generator, one_step_probabilities, sample, stateful_copy
 from lstm_lab.plots import training_curves
@@ -54,7 +62,7 @@ def main(argv=None):
         print(f"[{time.perf_counter() - started:6.1f} s] {message}", flush=True)
 
     # ## 1. Data: characters, the held-out tail, windows shifted by one
-    text = load_corpus(args.corpus)[: settings["characters"]]
+    text = load_corpus(args.corpus or corpus_in(args.data_dir))[: settings["characters"]]
     vocabulary = Vocabulary(text)
     train_ids, validation_ids = split_tail(vocabulary.encode(text))
     x_train, y_train = shifted_windows(train_ids, WINDOW)

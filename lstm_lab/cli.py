@@ -63,6 +63,12 @@ def experiment_parser(doc):
         default=project_root() / "results",
         help="where results/<experiment>/ is written (default: the project's results/)",
     )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="a folder holding local copies of the data files (see the README); experiments "
+        "that need none ignore it, so `lstm-lab run all --data-dir DIR` works",
+    )
     parser.add_argument("--verbose", action="store_true", help="show Keras training progress")
     return parser
 

@@ -1,4 +1,4 @@
-"""The quick profile of experiment 05 on the shared copy of Alice, end to end."""
+"""The quick profile of experiment 05 on the shared copy of Alice (via --data-dir), end to end."""
 
 import json
 
@@ -6,8 +6,9 @@ from conftest import run_python, shared_file
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
+    data_dir = shared_file("alice_in_wonderland_pg11.txt").parent  # found there by name
     result = run_python("experiments/05_text_generator.py", "--profile", "quick",
-                        "--corpus", shared_file("wonderland.txt"), "--results-dir", tmp_path)
+                        "--data-dir", data_dir, "--results-dir", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     folder = tmp_path / "05_text_generator"
     data = json.loads((folder / "metrics.json").read_text())

@@ -105,3 +105,13 @@ def test_the_raw_archive_gives_keras_own_sequences():
         ours = {tuple(sequence) for sequence in encode(reviews[split][0], index, 500)}
         same = np.mean([tuple(sequence) in ours for sequence in keras_slice[key]])
         assert same >= at_least, f"{split}: {same:.3f} of Keras's sequences reproduced"
+
+
+def test_imdb_files_are_found_in_a_data_folder(tmp_path):
+    from lstm_lab.data.imdb import imdb_files_in
+
+    assert imdb_files_in(None) == (None, None)
+    assert imdb_files_in(tmp_path) == (None, None)
+    write_archive(tmp_path / "aclImdb_v1.tar.gz")
+    (tmp_path / "imdb_word_index.json").write_text(json.dumps(WORD_INDEX))
+    assert imdb_files_in(tmp_path) == (tmp_path / "aclImdb_v1.tar.gz", tmp_path / "imdb_word_index.json")

@@ -57,3 +57,11 @@ def test_ngram_baselines():
     assert ngram_cross_entropy(ids, ids, 2, order=2) < 0.01  # a bigram model knows what follows
     with pytest.raises(ValueError):
         ngram_cross_entropy(ids, ids, 2, order=3)
+
+
+def test_alice_is_found_in_a_data_folder(tmp_path):
+    from lstm_lab.data.text import corpus_in
+
+    assert corpus_in(None) is None and corpus_in(tmp_path) is None
+    (tmp_path / "wonderland.txt").write_text(BOOK)
+    assert corpus_in(tmp_path) == tmp_path / "wonderland.txt"

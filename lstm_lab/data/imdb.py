@@ -141,6 +141,18 @@ def load_imdb(num_words=10000, source=None, word_index=None, seed=113):
     return splits[0], splits[1], f"the raw reviews in {source}, encoded with Keras's word index"
 
 
+def imdb_files_in(data_dir):
+    """``(reviews, word_index)`` found in a data folder: an ``aclImdb`` directory or an
+    ``aclImdb*.tar.gz``, and ``imdb_word_index.json``; None for what is not there."""
+    if data_dir is None:
+        return None, None
+    data_dir = Path(data_dir)
+    candidates = [data_dir / "aclImdb", *sorted(data_dir.glob("aclImdb*.tar.gz"))]
+    reviews = next((path for path in candidates if path.exists()), None)
+    word_index = data_dir / "imdb_word_index.json"
+    return reviews, word_index if word_index.exists() else None
+
+
 def _fetch(keras, name, origin, file_hash):
     try:
         return keras.utils.get_file(name, origin=origin, file_hash=file_hash)

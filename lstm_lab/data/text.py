@@ -35,6 +35,16 @@ def strip_gutenberg(text):
     return text.strip()
 
 
+ALICE_FILE_NAMES = ("alice_in_wonderland_pg11.txt", "11-0.txt", "wonderland.txt")
+
+
+def corpus_in(data_dir):
+    """A copy of Alice in a data folder (the file names it is known by), or None."""
+    if data_dir is None:
+        return None
+    return next((Path(data_dir) / n for n in ALICE_FILE_NAMES if (Path(data_dir) / n).exists()), None)
+
+
 def load_corpus(path=None):
     """The corpus as one string (newlines normalised to ``\\n``)."""
     if path is None:
