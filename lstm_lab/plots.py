@@ -59,3 +59,17 @@ def printed_vs_reproduced(printed_h, reproduced_h, printed_c, reproduced_c):
         ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def actual_vs_predicted(dates, actual, predicted, split, title):
+    """Two series over time with a dashed line where the test days begin."""
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    ax.plot(dates, actual, label="actual", color="C0")
+    ax.plot(dates, predicted, label="predicted", color="C1")
+    ax.axvline(dates[split], color="C3", linestyle="--", label=f"first test day ({split})")
+    ax.set(title=title, ylabel="shares")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig

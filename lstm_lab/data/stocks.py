@@ -1,0 +1,70 @@
+"""Daily stock prices (Date, Open, High, Low, Close, Adj Close, Volume), read and checked with
+pandas, or generated (claims C001-01 … C001-07)."""
+
+import numpy as np
+import pandas as pd
+
+from lstm_lab.errors import BadInput
+
+FEATURES = ["Open", "High", "Low", "Close", "Adj Close"]
+TARGET = "Volume"
+COLUMNS = ["Date", *FEATURES, TARGET]
+
+
+def read_prices(path):
+    """The CSV as a DataFrame indexed by date, oldest first; BadInput for anything malformed."""
+    try:
+        frame = pd.read_csv(path)
+    except FileNotFoundError:
+        raise BadInput(f"no such CSV file: {path}")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise BadInput(f"cannot read {path} as CSV: {' '.join(str(error).split())}")
+    missing = [column for column in COLUMNS if column not in frame.columns]
+    if missing:
+        raise BadInput(f"{path} lacks the column(s) {', '.join(missing)} (needs {', '.join(COLUMNS)})")
+    dates = pd.to_datetime(frame["Date"], errors="coerce")
+    if dates.isna().any():
+        row = int(dates.isna().to_numpy().argmax())
+        raise BadInput(f"{path}, data row {row + 1}: {frame['Date'].iloc[row]!r} is not a date")
+    for column in [*FEATURES, TARGET]:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.isna().any():
+            row = int(values.isna().to_numpy().argmax())
+            raise BadInput(f"{path}, data row {row + 1}: {column} is {frame[column].iloc[row]!r}, not a number")
+        frame[column] = values.astype(float)
+    frame = frame.assign(Date=dates).set_index("Date").sort_index()
+    if frame.index.duplicated().any():
+        raise BadInput(f"{path} has the date {frame.index[frame.index.duplicated()][0].date()} twice")
+    return frame[[*FEATURES, TARGET]]
+
+
+def synthetic_prices(days=253, seed=0):
+    """A generated series with the same columns, for running without a CSV.
+
+    Close follows a geometric random walk (daily log-returns N(0.0003, 0.02)) from 100;
+    Open is the previous Close times a small gap; High and Low stretch beyond Open and
+    Close by half-normal amounts; Adj Close is 0.93 x Close; Volume is log-normal around
+    8 million and rises with the day's range (High - Low) / Close, as real volume does.
+    """
+    rng = np.random.default_rng(seed)
+    close = 100 * np.exp(np.cumsum(rng.normal(0.0003, 0.02, days)))
+    open_ = np.concatenate([[100.0], close[:-1]]) * np.exp(rng.normal(0, 0.005, days))
+    high = np.maximum(open_, close) * (1 + np.abs(rng.normal(0, 0.01, days)))
+    low = np.minimum(open_, close) * (1 - np.abs(rng.normal(0, 0.01, days)))
+    day_range = (high - low) / close
+    volume = np.exp(np.log(8e6) + 20 * (day_range - day_range.mean()) + rng.normal(0, 0.25, days))
+    dates = pd.bdate_range("2019-12-11", periods=days, name="Date")
+    return pd.DataFrame(
+        {"Open": open_, "High": high, "Low": low, "Close": close, "Adj Close": 0.93 * close, TARGET: volume.round()},
+        index=dates,
+    )
+
+
+def look_back_windows(features, targets, window):
+    """Rows t -> (features of days t-window+1 … t, target of day t), for every t with a full window.
+
+    Returns x (n, window, features), y (n, 1) and the day index of each row's target.
+    """
+    days = np.arange(window - 1, len(features))
+    x = np.stack([features[day - window + 1 : day + 1] for day in days])
+    return x, targets[days].reshape(-1, 1), days

@@ -1,0 +1,25 @@
+"""The stock-volume LSTM of seed 001 in Keras (claim C001-03)."""
+
+from lstm_lab.backend import keras
+
+
+def stock_volume_lstm(features=5, window=1, hidden=2, learning_rate=1e-3):
+    """LSTM(hidden) -> final h -> ReLU -> Dense(128) -> ReLU -> Dense(1); MSE, Adam(1e-3).
+
+    The seed's PyTorch model has the same layers; its nn.LSTM adds a second bias vector
+    (bias_hh), 4 x hidden numbers that are redundant with the first.
+    """
+    inputs = keras.Input(shape=(window, features), name="prices")
+    x = keras.layers.LSTM(hidden, name="lstm")(inputs)
+    x = keras.layers.ReLU()(x)
+    x = keras.layers.Dense(128, activation="relu", name="fc_1")(x)
+    outputs = keras.layers.Dense(1, name="volume")(x)
+    model = keras.Model(inputs, outputs, name="stock_volume_lstm")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    return model
+
+
+def pytorch_parameter_count(features=5, hidden=2):
+    """The seed's PyTorch model: nn.LSTM (weights + bias_ih + bias_hh), fc_1, fc."""
+    lstm = 4 * hidden * (features + hidden) + 2 * 4 * hidden
+    return lstm + (hidden * 128 + 128) + (128 + 1)
