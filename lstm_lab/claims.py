@@ -90,7 +90,11 @@ def exactly(documented, observed):
     if isinstance(documented, str) or isinstance(observed, str):
         agrees = documented == observed
         return Comparison(agrees, "equal" if agrees else f"{observed!r}, not {documented!r}")
-    doc, obs = np.asarray(documented), np.asarray(observed)
+    try:
+        doc, obs = np.asarray(documented), np.asarray(observed)
+    except ValueError:  # ragged, e.g. a list of shapes: compare as plain data
+        agrees = jsonable(documented) == jsonable(observed)
+        return Comparison(agrees, "equal" if agrees else f"{jsonable(observed)}, not {jsonable(documented)}")
     if doc.shape != obs.shape:
         return Comparison(False, f"shape {obs.shape} vs documented {doc.shape}")
     unequal = int(np.sum(doc != obs))

@@ -24,6 +24,12 @@ def test_exactly_compares_strings_whole():
     assert not result.agrees and result.detail == "'the last h itself', not 'a linear map of the last h'"
 
 
+def test_exactly_compares_ragged_lists_as_plain_data():
+    assert exactly([[200, 1, 5], [200, 1]], [(200, 1, 5), (200, 1)]).agrees
+    result = exactly([[200, 1, 5], [200, 1]], [[200, 1, 5], [199, 1]])
+    assert not result.agrees and "[199, 1]" in result.detail
+
+
 def test_exactly_compares_dicts_key_by_key():
     assert exactly({"a": True, "b": False}, {"a": True, "b": False}).agrees
     result = exactly({"a": True, "b": True}, {"a": True, "b": False})
