@@ -10,6 +10,7 @@ real warnings and errors still reach the user.
 Every module of the lab imports Keras from here: ``from lstm_lab.backend import keras``.
 """
 
+import logging
 import os
 import re
 import sys
@@ -61,5 +62,16 @@ def _import_quietly():
 
 
 tf, keras = _import_quietly()
+
+
+class _DropIntendedRetracingWarning(logging.Filter):
+    """lstm_lab.training.compiled_fit compiles one loop per model on purpose; TensorFlow's
+    warning about several tf.functions being traced says nothing useful here."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+tf.get_logger().addFilter(_DropIntendedRetracingWarning())
 
 __all__ = ["tf", "keras"]
