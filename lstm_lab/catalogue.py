@@ -27,6 +27,16 @@ STATEMENTS = {
     "and h (1, 3, 20)",
     "C003-02": "With two layers h becomes (2, batch, 20) while out stays (10, batch, 20)",
     "C003-03": "Weight sharing: one set of weights serves every time step",
+    # 001: PyTorch LSTM on Starbucks stock data (article)
+    "C001-01": "SBUX daily, 253 rows; X = Open, High, Low, Close, Adj Close; y = Volume; "
+    "first 200 rows train, last 53 test",
+    "C001-02": "Shapes: training (200, 1, 5) and (200, 1); testing (53, 1, 5) and (53, 1)",
+    "C001-03": "LSTM(hidden 2) -> final h -> ReLU -> Dense 128 -> ReLU -> Dense 1, MSE, Adam 1e-3, "
+    "1000 full-batch epochs",
+    "C001-04": "The loss is small, so the model performs well",
+    "C001-05": "Actual vs predicted Volume over all 253 days, split at day 200",
+    "C001-06": "(implied) Fitting the scalers on all rows before the split does not change the test error",
+    "C001-07": "(implied) With a sequence length of 1 the LSTM has nothing to recur over",
     # 002: LSTM theory, the IMDb classifier, return_sequences / return_state (blog)
     "C002-01": "IMDb model: num_words 10000, maxlen 80, Embedding 128, LSTM 32, Dense(1, sigmoid); "
     "1,300,641 parameters",
