@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+
+from lstm_lab.backend import keras
+from lstm_lab.data.sentences import generated_task, seed_task
+from lstm_lab.models.regressor import HEADS, sequence_regressor
+
+
+def test_seed_task():
+    sentences, targets, vocabulary = seed_task()
+    assert [s.shape for s in sentences] == [(1, 5), (1, 4)] and targets == [0.25, 0.78]
+    assert min(vocabulary.values()) == 1  # 0 stays free for padding
+
+
+@pytest.mark.parametrize("head, shape", [("per-token", (2, 12, 1)), ("last step", (2, 1)),
+                                         ("mean-pooled", (2, 1)), ("bidirectional", (2, 1))])
+def test_each_head_returns_its_shape(head, shape):
+    ids, _, _ = generated_task(2, seed=1)
+    assert np.shape(sequence_regressor(41, head)(ids)) == shape
+
+
+def test_padding_is_masked_for_every_head():
+    keras.utils.set_random_seed(0)
+    ids = np.array([[3, 7, 9, 0, 0, 0]], dtype=np.int32)
+    for head in HEADS[1:]:
+        model = sequence_regressor(10, head, activation=None)
+        np.testing.assert_allclose(model(ids), model(ids[:, :3]), atol=1e-6)
+
+
+def test_unknown_heads_are_refused():
+    with pytest.raises(ValueError, match="head must be one of"):
+        sequence_regressor(10, "attention")
+
+
+def test_generated_task_is_documented_and_reproducible():
+    ids, scores, lengths = generated_task(50, seed=3)
+    assert ids.shape == (50, 12) and ((3 <= lengths) & (lengths <= 12)).all()
+    assert all((ids[i, :n] > 0).all() and (ids[i, n:] == 0).all() for i, n in enumerate(lengths))
+    assert ((0 < scores) & (scores < 1)).all()
+    np.testing.assert_array_equal(generated_task(50, seed=3)[0], ids)
