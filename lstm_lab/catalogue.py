@@ -16,6 +16,12 @@ LAB_SOURCE = "lstm-lab"
 
 STATEMENTS = {
     # 000: LSTM regression output on token sequences (PyTorch Q&A)
+    "C000-01": "An LSTM with a Linear head on every step returns one value per token: (5, 1) "
+    "for a 5-token sentence",
+    "C000-02": "For one prediction per sentence, feed the last step (or the final hidden state) to the head",
+    "C000-03": "Per-token regression (embedding 6, hidden 6, ReLU, MSE, Adam, 100 epochs): sentence 1's "
+    "outputs stay far from its target 0.25 (0.6181, 0.4987, 0.3784, 0.4052, 0.4311)",
+    "C000-04": "A ReLU output can print exactly 0.0000",
     "C000-05": "The last output is made from the last hidden state through a linear layer",
     "C000-06": "Bidirectional: 2 x hidden features; summing the halves at the last step "
     "summarises the sentence in both directions",
