@@ -73,3 +73,16 @@ def actual_vs_predicted(dates, actual, predicted, split, title):
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
+
+
+def roll_out_figure(times, truth, rolled):
+    """The sine's next points and each model's free-running predictions."""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.plot(times[1:], truth, "o", color="k", fillstyle="none", label="sin (truth)")
+    for name, values in rolled.items():
+        ax.plot(times[1:], values, label=f"roll-out, {name}")
+    ax.set(xlabel="t", ylabel="value", title="Feeding each prediction back in, 50 steps from the first point")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig

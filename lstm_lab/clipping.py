@@ -1,0 +1,54 @@
+"""Gradient clipping: what Keras's ``clipnorm`` and ``global_clipnorm`` do (claim C003-06).
+
+Seed 003 clips each parameter's gradient separately: if ``||g|| > threshold``, use
+``g * threshold / ||g||`` (same direction, norm = threshold), written as
+``clip_grad_norm_(p, 10)`` for every parameter ``p``. ``clip_grad_norm_`` on all
+parameters at once instead scales every gradient by the same factor, from their joint
+norm. The functions here do both in NumPy, and ask a Keras optimizer what it does.
+"""
+
+import numpy as np
+
+from lstm_lab.backend import keras
+
+
+def clip_each(gradients, threshold):
+    """Every gradient rescaled on its own to norm ``threshold`` if it is longer."""
+    return [g * min(1.0, threshold / np.linalg.norm(g)) for g in gradients]
+
+
+def clip_jointly(gradients, threshold):
+    """All gradients rescaled by one factor, so that their joint norm is at most ``threshold``."""
+    total = np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in gradients))
+    return [g * min(1.0, threshold / total) for g in gradients]
+
+
+def keras_clipped(gradients, **clipping):
+    """The gradients as a Keras optimizer applies them: one SGD step with learning rate 1
+    from zero weights leaves minus the (clipped) gradient in each variable."""
+    variables = [keras.Variable(np.zeros_like(g)) for g in gradients]
+    keras.optimizers.SGD(learning_rate=1.0, **clipping).apply(
+        [keras.ops.convert_to_tensor(g) for g in gradients], variables
+    )
+    return [-np.asarray(v) for v in variables]
+
+
+def probe_clipping(threshold=10.0, seed=0):
+    """Largest differences between Keras's clipping and the two NumPy definitions."""
+    rng = np.random.default_rng(seed)
+    # Shapes of a SimpleRNN(16) + Dense(1) on one feature; norms from about 3 to about 60.
+    shapes, scales = [(1, 16), (16, 16), (16,), (16, 1), (1,)], [15.0, 4.0, 1.0, 2.0, 3.0]
+    gradients = [rng.normal(scale=s, size=shape).astype(np.float32) for shape, s in zip(shapes, scales)]
+    each, jointly = clip_each(gradients, threshold), clip_jointly(gradients, threshold)
+    by_clipnorm = keras_clipped(gradients, clipnorm=threshold)
+    by_global = keras_clipped(gradients, global_clipnorm=threshold)
+
+    def gap(a, b):
+        return max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
+
+    return {
+        "norms before": [round(float(np.linalg.norm(g)), 2) for g in gradients],
+        "clipnorm - each separately": gap(by_clipnorm, each),
+        "global_clipnorm - jointly": gap(by_global, jointly),
+        "each separately - jointly": gap(each, jointly),
+    }

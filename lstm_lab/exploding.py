@@ -1,0 +1,32 @@
+"""Exploding gradients made visible (claim C003-07): a SimpleRNN whose recurrent weights
+start large (orthogonal, gain 4) trained by SGD (0.1) on the sine task, recording the loss and
+the gradients' joint norm at every step, with and without clipping."""
+
+import numpy as np
+
+from lstm_lab.backend import keras, tf
+from lstm_lab.data.sine import training_windows
+
+
+def train_recording(steps=300, gain=4.0, learning_rate=0.1, seed=0, **clipping):
+    """Losses and (unclipped) global gradient norms of ``steps`` SGD steps, one window each.
+    Without clipping the loss can overflow to inf or NaN; those count as spikes."""
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(shape=(50, 1), batch_size=1)
+    hidden = keras.layers.SimpleRNN(
+        16, return_sequences=True, recurrent_initializer=keras.initializers.Orthogonal(gain=gain)
+    )(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(1)(hidden))
+    optimizer = keras.optimizers.SGD(learning_rate, **clipping)
+    x, y, _ = training_windows(steps, seed)
+
+    @tf.function
+    def step(x_batch, y_batch):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((model(x_batch, training=True) - y_batch) ** 2)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply(gradients, model.trainable_variables)
+        return loss, tf.linalg.global_norm(gradients)
+
+    records = [step(x[i : i + 1], y[i : i + 1]) for i in range(steps)]
+    return np.array([float(l) for l, _ in records]), np.array([float(n) for _, n in records])
