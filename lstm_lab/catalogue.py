@@ -33,6 +33,12 @@ STATEMENTS = {
     "and h (1, 3, 20)",
     "C003-02": "With two layers h becomes (2, batch, 20) while out stays (10, batch, 20)",
     "C003-03": "Weight sharing: one set of weights serves every time step",
+    "C003-04": "Sine task: 51 points on [s, s+10], s in {0, 1, 2}; input the first 50, predict the next 50; "
+    "hidden 16, Adam 0.01, MSE, 6000 iterations, hidden state carried (detached)",
+    "C003-05": "Feeding each prediction back as the next input for 50 steps follows the sine",
+    "C003-06": "Clipping divides a parameter's gradient by its norm and multiplies by the threshold (10): "
+    "direction kept",
+    "C003-07": "Exploding gradients show up as a loss that suddenly jumps; clipping bounds it",
     # 001: PyTorch LSTM on Starbucks stock data (article)
     "C001-01": "SBUX daily, 253 rows; X = Open, High, Low, Close, Adj Close; y = Volume; "
     "first 200 rows train, last 53 test",
