@@ -96,7 +96,11 @@ def main(argv=None):
         evidence=f"gradients with norms {clipping['norms before']}, threshold 10, one SGD(1.0) step: Keras clipnorm "
         f"vs each clipped alone (the seed's loop) {clipping['clipnorm - each separately']:.2g}; global_clipnorm vs "
         f"clipped jointly (clip_grad_norm_ on all parameters) {clipping['global_clipnorm - jointly']:.2g}; the two "
-        f"definitions differ by {clipping['each separately - jointly']:.3g}",
+        f"definitions differ by {clipping['each separately - jointly']:.3g}"
+        + ("; against PyTorch itself: clipnorm vs clip_grad_norm_ per parameter "
+           f"{clipping['clipnorm - torch clip_grad_norm_ per parameter']:.2g}, global_clipnorm vs clip_grad_norm_ on "
+           f"all {clipping['global_clipnorm - torch clip_grad_norm_ on all']:.2g}"
+           if "clipnorm - torch clip_grad_norm_ per parameter" in clipping else "; PyTorch not installed"),
     ))
 
     # ## 4. An explosion, with and without clipping (C003-07)

@@ -33,6 +33,22 @@ def keras_clipped(gradients, **clipping):
     return [-np.asarray(v) for v in variables]
 
 
+def torch_clipped(gradients, threshold, jointly):
+    """What ``torch.nn.utils.clip_grad_norm_`` leaves in the gradients, per parameter (the
+    seed's loop) or over all of them; None without PyTorch."""
+    from lstm_lab.torch_mapping import torch_or_reason
+
+    torch, _ = torch_or_reason()
+    if torch is None:
+        return None
+    parameters = [torch.nn.Parameter(torch.zeros(g.shape)) for g in gradients]
+    for parameter, gradient in zip(parameters, gradients):
+        parameter.grad = torch.from_numpy(np.array(gradient))
+    for group in [parameters] if jointly else [[p] for p in parameters]:
+        torch.nn.utils.clip_grad_norm_(group, threshold)
+    return [p.grad.numpy() for p in parameters]
+
+
 def probe_clipping(threshold=10.0, seed=0):
     """Largest differences between Keras's clipping and the two NumPy definitions."""
     rng = np.random.default_rng(seed)
@@ -46,9 +62,14 @@ def probe_clipping(threshold=10.0, seed=0):
     def gap(a, b):
         return max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
 
-    return {
+    result = {
         "norms before": [round(float(np.linalg.norm(g)), 2) for g in gradients],
         "clipnorm - each separately": gap(by_clipnorm, each),
         "global_clipnorm - jointly": gap(by_global, jointly),
         "each separately - jointly": gap(each, jointly),
     }
+    per_parameter = torch_clipped(gradients, threshold, jointly=False)
+    if per_parameter is not None:
+        result["clipnorm - torch clip_grad_norm_ per parameter"] = gap(by_clipnorm, per_parameter)
+        result["global_clipnorm - torch clip_grad_norm_ on all"] = gap(by_global, torch_clipped(gradients, threshold, True))
+    return result

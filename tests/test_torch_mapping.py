@@ -30,6 +30,14 @@ def test_a_stacked_bidirectional_lstm_maps_exactly():
     assert result["torch h_n shape"] == [4, 3, 5]  # (layers x directions, batch, units)
 
 
+def test_keras_clipping_matches_torch_clip_grad_norm():
+    from lstm_lab.clipping import probe_clipping
+
+    result = probe_clipping()
+    assert result["clipnorm - torch clip_grad_norm_ per parameter"] <= 1e-6
+    assert result["global_clipnorm - torch clip_grad_norm_ on all"] <= 1e-6
+
+
 def test_the_seed_003_shapes():
     assert torch_mapping.torch_rnn_shapes(1) == {"out": [10, 3, 20], "h": [1, 3, 20]}
     assert torch_mapping.torch_rnn_shapes(2) == {"out": [10, 3, 20], "h": [2, 3, 20]}
