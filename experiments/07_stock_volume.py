@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.claims import check, exactly, same_shape, within
+from lstm_lab.claims import check, exactly, max_abs_difference, same_shape, within
 from lstm_lab.cli import experiment_parser, run_experiment
 from lstm_lab.data.stocks import FEATURES, TARGET, read_prices, synthetic_prices
 from lstm_lab.errors import BadInput
@@ -138,7 +138,7 @@ def main(argv=None):
     weights[1] = np.zeros_like(weights[1])  # the recurrent kernel
     trained.set_weights(weights)
     without_recurrence = np.asarray(trained(seed_way["x_all"]))
-    gap = float(np.max(np.abs(with_recurrence - without_recurrence)))
+    gap = max_abs_difference(with_recurrence, without_recurrence)
     window_scores = {}
     for window in settings["windows"]:
         print(f"training with a {window}-day look-back window", flush=True)

@@ -18,7 +18,7 @@ import numpy as np
 
 from lstm_lab.backend import keras
 from lstm_lab.bidirectional import probe_last_output
-from lstm_lab.claims import check, exactly
+from lstm_lab.claims import check, exactly, max_abs_difference
 from lstm_lab.cli import experiment_parser, run_experiment
 from lstm_lab.data.sentences import generated_task, seed_task
 from lstm_lab.models.regressor import HEADS, sequence_regressor
@@ -79,7 +79,7 @@ def main(argv=None):
             runs[name, seed] = {"before": before, "after": [np.asarray(model(ids)).ravel() for ids in sentences]}
 
     first = runs["per-token, ReLU", args.seed]["after"][0]
-    distance = float(np.max(np.abs(first - targets[0])))
+    distance = max_abs_difference(first, targets[0])
     report.add(check(
         "C000-03",
         documented=f"far from {targets[0]}",
@@ -92,7 +92,7 @@ def main(argv=None):
     ))
     dead = [seed for (name, seed), run in runs.items()
             if name == "last step, ReLU" and all(np.all(out == 0.0) for out in run["after"])]
-    linear_fit = max(float(np.max(np.abs(run["after"][i] - targets[i])))
+    linear_fit = max(max_abs_difference(run["after"][i], targets[i])
                      for (name, _), run in runs.items() if name == "last step, linear" for i in range(2))
     report.add(check(
         "C000-04",

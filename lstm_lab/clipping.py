@@ -10,6 +10,7 @@ norm. The functions here do both in NumPy, and ask a Keras optimizer what it doe
 import numpy as np
 
 from lstm_lab.backend import keras
+from lstm_lab.claims import max_abs_difference
 
 
 def clip_each(gradients, threshold):
@@ -60,7 +61,7 @@ def probe_clipping(threshold=10.0, seed=0):
     by_global = keras_clipped(gradients, global_clipnorm=threshold)
 
     def gap(a, b):
-        return max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
+        return max(max_abs_difference(x, y) for x, y in zip(a, b))
 
     result = {
         "norms before": [round(float(np.linalg.norm(g)), 2) for g in gradients],

@@ -13,6 +13,8 @@ with XLA: about a second more to start, several times faster per step (worth
 it for thousands of epochs), and the weights then agree to float32 round-off.
 """
 
+from pathlib import Path
+
 import numpy as np
 
 from lstm_lab.backend import keras, tf
@@ -109,8 +111,6 @@ def fit_with_backup(model, x, y, backup_dir, **fit_arguments):
     saves the model and optimizer after every epoch in ``backup_dir``; run the same
     call again and it resumes after the last finished epoch. The backup is deleted
     when training completes. Returns the ``History`` of the epochs run by this call."""
-    from pathlib import Path
-
     backup = Path(backup_dir)
     if backup.exists() and any(backup.iterdir()):
         print(f"    resuming the interrupted training saved in {backup}", flush=True)

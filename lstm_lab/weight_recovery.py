@@ -13,6 +13,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from lstm_lab import reference
+from lstm_lab.claims import max_abs_difference
 
 DEFAULT_BIAS = np.array([0.0, 1.0, 0.0, 0.0])  # gates i, f, c, o; unit_forget_bias sets f to 1
 
@@ -45,7 +46,7 @@ def recover_lstm1_weights(inputs, sequences, final_c, starts=20, seed=0):
         fits.append((float(np.max(np.abs(fit.fun))), fit.x))
     best_error, best = min(fits, key=lambda item: item[0])
     converged = [params for error, params in fits if error <= best_error + 1e-8]
-    spread = max(float(np.max(np.abs(params - best))) for params in converged)
+    spread = max(max_abs_difference(params, best) for params in converged)
     return {
         "params": best,
         "max_abs_residual": best_error,
