@@ -45,7 +45,10 @@ def main():
         for _ in range(characters):
             current = np.argmax(one_step(current), axis=-1).astype(np.int32)
 
-    print(f"LSTM({args.units}), {VOCABULARY} characters, {args.characters} generated per measurement\n")
+    print(
+        f"LSTM({args.units}), {VOCABULARY} characters, "
+        f"{args.characters} generated per measurement\n"
+    )
     one_step_rate = rate(stateful, args.characters)
     print(f"{'way':34s} {'chars/s':>9s} {'vs one-step':>12s}")
     print(f"{'stateful, one character per step':34s} {one_step_rate:9.1f} {'1.0x':>12s}")
@@ -59,7 +62,10 @@ def main():
                 context = np.concatenate([context[:, 1:], [[next_id]]], axis=1).astype(np.int32)
 
         refeed_rate = rate(refeed, args.characters)
-        print(f"{f're-feed a {window}-character window':34s} {refeed_rate:9.1f} {refeed_rate / one_step_rate:11.2f}x")
+        print(
+            f"{f're-feed a {window}-character window':34s} {refeed_rate:9.1f} "
+            f"{refeed_rate / one_step_rate:11.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import numpy as np
 
 from lstm_lab.backend import keras
 from lstm_lab.models.imdb import STEPS_PER_EXECUTION, imdb_sentiment_lstm
-from lstm_lab.torch_mapping import torch_or_reason
+from lstm_lab.references.torch_mapping import torch_or_reason
 
 NUM_WORDS, MAXLEN, BATCH = 10000, 80, 32
 
@@ -42,7 +42,9 @@ def keras_epochs(x, y, **compile_options):
     """Seconds of the first and the second epoch."""
     keras.utils.set_random_seed(0)
     model = imdb_sentiment_lstm(NUM_WORDS, MAXLEN, fast=False)
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], **compile_options)
+    model.compile(
+        optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], **compile_options
+    )
     times = EpochTimes()
     model.fit(x, y, batch_size=BATCH, epochs=2, verbose=0, callbacks=[times])
     return times.seconds

@@ -51,7 +51,12 @@ def main():
             "one fit call + reset callback",
             False,
             lambda m: m.fit(
-                x, y, epochs=epochs, batch_size=1, shuffle=False, verbose=0,
+                x,
+                y,
+                epochs=epochs,
+                batch_size=1,
+                shuffle=False,
+                verbose=0,
                 callbacks=[ResetStatesAfterEpoch()],
             ),
         ),
@@ -70,7 +75,10 @@ def main():
         if baseline_seconds is None:
             baseline_seconds, baseline_weights = seconds, weights
         difference = max(float(np.max(np.abs(a - b))) for a, b in zip(weights, baseline_weights))
-        print(f"{name:38s} {seconds:8.2f} {baseline_seconds / seconds:8.1f}x {difference:21.3g}", flush=True)
+        print(
+            f"{name:38s} {seconds:8.2f} {baseline_seconds / seconds:8.1f}x {difference:21.3g}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

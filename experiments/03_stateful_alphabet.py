@@ -13,40 +13,36 @@ Claims: C004-01 … C004-07, C004-11 and L-03-01 (shared/claims.md).
     python experiments/03_stateful_alphabet.py --profile quick    # smoke run
 """
 
-import time
-
 import numpy as np
 
-from lstm_lab import stateful
 from lstm_lab.backend import keras
-from lstm_lab.claims import check, exactly, same_labels, within
-from lstm_lab.cli import experiment_parser, run_experiment
+from lstm_lab.claims import same_labels, within
 from lstm_lab.data.alphabet import (
     ALPHABET,
     N_LETTERS,
     STEPS,
+    correct_next_letters,
     letter_index,
     letters,
     next_letter_pairs,
-    rotation_indices,
     rotated_sequences,
+    rotation_indices,
     tutorial_sequence,
 )
-from lstm_lab.migration import probe_keras2_calls
+from lstm_lab.experiment import Experiment, run
 from lstm_lab.models.alphabet import (
     free_running,
     free_running_grid,
     next_letter_dense,
     stateful_alphabet_lstm,
-    with_batch_size,
 )
 from lstm_lab.plots import correctness_heatmap, training_curves
-from lstm_lab.report import Report, markdown_table
-from lstm_lab.training import compiled_fit, print_history, reset_rnn_states
+from lstm_lab.probes import stateful
+from lstm_lab.probes.keras2_calls import probe_keras2_calls
+from lstm_lab.render import format_named, markdown_table
+from lstm_lab.training import compiled_fit, reset_rnn_states
 
-EXPERIMENT = "03_stateful_alphabet"
 TITLE = "Stateful LSTM on the alphabet, its fix, and what `stateful` means"
-
 PROFILES = {
     # Full: the tutorial's 300 epochs. The rotation model needs more epochs than that to be
     # right on all 650 free-running steps: at 1000 epochs start letters Y and Z still failed
@@ -59,26 +55,20 @@ EQUAL = 1e-6  # two outputs count as equal within this max abs difference
 
 
 def main(argv=None):
-    args = experiment_parser(__doc__).parse_args(argv)
-    settings = PROFILES[args.profile]
-    report = Report(EXPERIMENT, TITLE, profile=args.profile, seed=args.seed, results_dir=args.results_dir)
-    started = time.perf_counter()
-
-    def progress(message):
-        print(f"[{time.perf_counter() - started:5.1f} s] {message}", flush=True)
+    lab = Experiment(__doc__, "03_stateful_alphabet", TITLE, PROFILES, argv)
+    settings, report = lab.settings, lab.report
 
     # ## 1. The tutorial, on Keras 3
     # One letter per batch (x = index / 26, one time step), the next letter one-hot.
     # Training is the tutorial's loop, 300 x (fit one epoch without shuffling, then reset),
     # run as one compiled loop (lstm_lab.training.compiled_fit: same steps, same order).
     epochs = settings["tutorial_epochs"]
-    progress(f"training the tutorial's stateful LSTM(50), batch size 1, {epochs} epochs")
-    keras.utils.set_random_seed(args.seed)
+    lab.progress(f"training the tutorial's stateful LSTM(50), batch size 1, {epochs} epochs")
+    lab.reseed("tutorial model")
     x, y = tutorial_sequence()
     tutorial = stateful_alphabet_lstm(units=50, batch_size=1)
     tutorial_history = compiled_fit(tutorial, x, y, epochs=epochs, batch_size=1)
-    if args.verbose:
-        print_history(tutorial_history, every=50)
+    lab.show_history(tutorial_history, every=50)
 
     # The tutorial's evaluation: reset, then the 25 training pairs in order.
     reset_rnn_states(tutorial)
@@ -86,194 +76,139 @@ def main(argv=None):
     reset_rnn_states(tutorial)
     from_k = letters(free_running(tutorial, letter_index("K"), steps=5))
     tutorial_grid = free_running_grid(tutorial)
+    tutorial_right = correct_next_letters(tutorial_grid)
     first_after_reset = letters(tutorial_grid[:, 0])
     rows_like_from_a = int(np.sum(np.all(tutorial_grid == tutorial_grid[0], axis=1)))
-    progress(f"accuracy from A {accuracy_from_a:.3f}; from K after a reset: K -> {' -> '.join(from_k)}")
+    lab.progress(f"accuracy from A {accuracy_from_a:.3f}; from K: K -> {' -> '.join(from_k)}")
 
-    report.add(
-        check(
-            "C004-01",
-            documented=1.0,
-            observed=round(float(accuracy_from_a), 6),
-            compare=exactly,
-            evidence=f"model.evaluate on the 25 pairs after a reset; free-running from A "
-            f"gets {int(correct_grid(tutorial_grid)[0].sum())}/25 right",
-        )
-    )
-    report.add(
-        check(
-            "C004-02",
-            documented="BCDEF",
-            observed=from_k,
-            compare=same_labels,
-            evidence=f"the first prediction after a reset is 'B' for "
-            f"{first_after_reset.count('B')} of the 26 start letters "
-            f"(first predictions A…Z: {first_after_reset}); {rows_like_from_a} of the 26 "
-            f"free-running sequences are identical to the one from A ({letters(tutorial_grid[0])})",
-        )
-    )
+    report.check("C004-01", documented=1.0, observed=round(float(accuracy_from_a), 6),
+                 evidence="model.evaluate on the 25 pairs after a reset; free-running from A "
+                 f"gets {int(tutorial_right[0].sum())}/25 right")
+    report.check("C004-02", documented="BCDEF", observed=from_k, compare=same_labels,
+                 evidence=f"the first prediction after a reset is 'B' for "
+                 f"{first_after_reset.count('B')} of the 26 start letters (first predictions "
+                 f"A…Z: {first_after_reset}); {rows_like_from_a} of the 26 free-running "
+                 f"sequences are identical to the one from A ({letters(tutorial_grid[0])})")
 
     # ## 2. The fix: train on every rotation of the alphabet
     # A stateful model with batch size 26: row s of every batch is rotation s, so row s
     # continues row s of the previous batch (C004-06) and one epoch is still 25 steps.
     epochs = settings["rotation_epochs"]
-    progress(f"training the same model on all 26 rotations, batch size 26, {epochs} epochs")
-    keras.utils.set_random_seed(args.seed)
+    lab.progress(f"training the same model on all 26 rotations, batch size 26, {epochs} epochs")
+    lab.reseed("rotation model")
     x_rotations, y_rotations = rotated_sequences()
     rotation_model = stateful_alphabet_lstm(units=50, batch_size=N_LETTERS)
-    rotation_history = compiled_fit(
-        rotation_model, x_rotations, y_rotations, epochs=epochs, batch_size=N_LETTERS, jit_compile=True
-    )
-    if args.verbose:
-        print_history(rotation_history, every=250)
-    rotation_grid = free_running_grid(rotation_model)
+    rotation_history = compiled_fit(rotation_model, x_rotations, y_rotations, epochs=epochs,
+                                    batch_size=N_LETTERS, jit_compile=True)
+    lab.show_history(rotation_history, every=250)
 
     # Both models evaluated the same way: for every start letter, reset, feed the letter,
     # then feed back each prediction for 25 steps; right means the next letter of the cycle.
-    tutorial_right = correct_grid(tutorial_grid)
-    rotation_right = correct_grid(rotation_grid)
-    progress(f"free-running, all starts: tutorial {tutorial_right.sum()}/650, rotations {rotation_right.sum()}/650")
-    report.add(
-        check(
-            "C004-03",
-            documented=tutorial_right.size,
-            observed=int(rotation_right.sum()),
-            compare=exactly,
-            evidence=f"right steps of {tutorial_right.size} (26 starts x 25 free-running steps); "
-            f"the tutorial's model gets {tutorial_right.sum()}: see the two heat maps",
-        )
-    )
+    rotation_grid = free_running_grid(rotation_model)
+    rotation_right = correct_next_letters(rotation_grid)
+    lab.progress(f"free-running, all starts: tutorial {tutorial_right.sum()}/650, "
+                 f"rotations {rotation_right.sum()}/650")
+    report.check("C004-03", documented=tutorial_right.size, observed=int(rotation_right.sum()),
+                 evidence=f"right steps of {tutorial_right.size} (26 starts x 25 free-running "
+                 f"steps); the tutorial's model gets {tutorial_right.sum()}: see the two heat maps")
     for name, grid, right, label in [
-        ("accuracy_by_start_tutorial", tutorial_grid, tutorial_right, "Tutorial model (trained from A only)"),
-        ("accuracy_by_start_rotations", rotation_grid, rotation_right, "Fixed model (trained on all 26 rotations)"),
+        ("accuracy_by_start_tutorial", tutorial_grid, tutorial_right,
+         "Tutorial model (trained from A only)"),
+        ("accuracy_by_start_rotations", rotation_grid, rotation_right,
+         "Fixed model (trained on all 26 rotations)"),
     ]:
         fig = correctness_heatmap(
-            right,
-            list(ALPHABET),
-            f"{label}: reset, feed the start letter, then its own predictions",
-            xlabel="free-running step (cell: the predicted letter)",
-            ylabel="start letter",
+            right, list(ALPHABET), f"{label}: reset, feed the start letter, then its predictions",
+            xlabel="free-running step (cell: the predicted letter)", ylabel="start letter",
             cell_text=np.array(list(ALPHABET))[grid],
         )
         report.figure(name, fig, f"{label}: next-letter predictions from every start letter")
-    report.figure(
-        "training_loss",
-        training_curves(
-            {
-                "tutorial (batch 1, from A)": tutorial_history["loss"],
-                "rotations (batch 26)": rotation_history["loss"],
-            },
-            "Training loss per epoch",
-            "categorical cross-entropy",
-            log_y=True,
-        ),
-        "Training loss of both stateful models",
-    )
+    curves = {"tutorial (batch 1, from A)": tutorial_history["loss"],
+              "rotations (batch 26)": rotation_history["loss"]}
+    figure = training_curves(curves, "Training loss per epoch", "cross-entropy", log_y=True)
+    report.figure("training_loss", figure, "Training loss of both stateful models")
 
     # ## 3. A feed-forward network on (letter, next letter) pairs
     epochs = settings["dense_epochs"]
-    progress(f"training a Dense softmax layer on the 26 one-hot pairs, {epochs} epochs")
-    keras.utils.set_random_seed(args.seed)
+    lab.progress(f"training a Dense softmax layer on the 26 one-hot pairs, {epochs} epochs")
+    lab.reseed("dense model")
     x_pairs, y_pairs = next_letter_pairs()
     dense = next_letter_dense()
     dense_history = compiled_fit(dense, x_pairs, y_pairs, epochs=epochs, batch_size=N_LETTERS)
-    if args.verbose:
-        print_history(dense_history, every=50)
+    lab.show_history(dense_history, every=50)
     dense_predictions = np.argmax(dense.predict(x_pairs, verbose=0), axis=-1)
     dense_accuracy = float(np.mean(dense_predictions == np.argmax(y_pairs, axis=-1)))
-    report.add(
-        check(
-            "C004-04",
-            documented=1.0,
-            observed=dense_accuracy,
-            compare=exactly,
-            evidence=f"one Dense(26, softmax) layer, {dense.count_params()} parameters, "
-            f"Adam, full batch; predicted next letters A…Z: {letters(dense_predictions)}",
-        )
-    )
+    report.check("C004-04", documented=1.0, observed=dense_accuracy,
+                 evidence=f"one Dense(26, softmax) layer, {dense.count_params()} parameters, "
+                 f"Adam, full batch; predicted next letters A…Z: {letters(dense_predictions)}")
 
-    # ## 4. What `stateful` does, numerically
-    progress("probing stateful semantics on small LSTM layers")
-    carry = stateful.probe_carry_over()
-    report.add(
-        check(
-            "C004-05",
-            documented={
-                "stateful: second call differs": True,
-                "stateful: after reset_state() equals first call": True,
-                "stateless: calls equal": True,
-            },
-            observed={
-                "stateful: second call differs": carry["stateful: second call - first call"] > EQUAL,
-                "stateful: after reset_state() equals first call": carry["stateful: after reset_state() - first call"]
-                <= EQUAL,
-                "stateless: calls equal": carry["stateless: second call - first call"] <= EQUAL,
-            },
-            compare=exactly,
-            tolerance=f"equal: max abs difference <= {EQUAL:g}",
-            evidence="max abs differences " + format_numbers(carry),
-        )
+    # ## 4. What `stateful` does, numerically (every probe's weights and inputs from --seed)
+    lab.progress("probing stateful semantics on small LSTM layers")
+    carry = stateful.probe_carry_over(seed=lab.seed_for("C004-05 probe"))
+    report.check(
+        "C004-05",
+        documented={"stateful: second call differs": True,
+                    "stateful: after reset_state() equals first call": True,
+                    "stateless: calls equal": True},
+        observed={
+            "stateful: second call differs": carry["stateful: second call - first call"] > EQUAL,
+            "stateful: after reset_state() equals first call":
+                carry["stateful: after reset_state() - first call"] <= EQUAL,
+            "stateless: calls equal": carry["stateless: second call - first call"] <= EQUAL,
+        },
+        tolerance=f"equal: max abs difference <= {EQUAL:g}",
+        evidence="max abs differences " + format_named(carry),
     )
-    rows = stateful.probe_rows_continue()
-    report.add(
-        check(
-            "C004-06",
-            documented=0.0,
-            observed=rows["chunked - one pass"],
-            compare=within(EQUAL),
-            evidence="batch of 4 independent sequences, 12 steps fed as 3 chunks of 4 to a stateful "
-            "layer vs one stateless pass; with the rows of later chunks rolled by one the max "
-            f"difference is {rows['chunked with rows rolled by one - one pass']:.3g}: "
-            "the state is paired by row position",
-        )
-    )
-    long = stateful.probe_long_sequence()
-    report.add(
-        check(
-            "C004-07",
-            documented=0.0,
-            observed=long["chunked - one pass"],
-            compare=within(EQUAL),
-            evidence="one 120-step sequence fed 10 steps at a time vs one pass; the second chunk "
-            f"fed after a reset differs by {long['second chunk after a reset - one pass']:.3g}",
-        )
-    )
-    other_batch = stateful.probe_other_batch_size()
+    rows = stateful.probe_rows_continue(seed=lab.seed_for("C004-06 probe"))
+    rolled = rows["chunked with rows rolled by one - one pass"]
+    report.check("C004-06", documented=0.0, observed=rows["chunked - one pass"],
+                 compare=within(EQUAL),
+                 evidence="batch of 4 independent sequences, 12 steps fed as 3 chunks of 4 to a "
+                 "stateful layer vs one stateless pass; with the rows of later chunks rolled by "
+                 f"one the max difference is {rolled:.3g}: the state is paired by row position")
+    long = stateful.probe_long_sequence(seed=lab.seed_for("C004-07 probe"))
+    report.check("C004-07", documented=0.0, observed=long["chunked - one pass"],
+                 compare=within(EQUAL),
+                 evidence="one 120-step sequence fed 10 steps at a time vs one pass; the second "
+                 f"chunk fed after a reset differs by "
+                 f"{long['second chunk after a reset - one pass']:.3g}")
+    other_batch = stateful.probe_other_batch_size(seed=lab.seed_for("L-03-01 probe"))
     since = ".".join(map(str, stateful.BATCH_SIZE_CHECK_SINCE))
-    report.add(
-        check(
-            "L-03-01",
-            documented=True,
-            observed=other_batch["raised"],
-            compare=exactly,
-            expect="confirmed" if stateful.keras_version() >= stateful.BATCH_SIZE_CHECK_SINCE else "refuted",
-            evidence=f"{other_batch['error']} (Keras {keras.__version__}; raised since Keras {since}, "
-            "keras-team/keras#21742; 3.0–3.11 broadcast the batch silently, keras-team/keras#21183)",
-        )
-    )
+    raises_here = stateful.keras_version() >= stateful.BATCH_SIZE_CHECK_SINCE
+    report.check("L-03-01", documented=True, observed=other_batch["raised"],
+                 expect="confirmed" if raises_here else "refuted",
+                 evidence=f"{other_batch['error']} (Keras {keras.__version__}; raised since Keras "
+                 f"{since}, keras-team/keras#21742; 3.0–3.11 broadcast the batch silently, "
+                 "keras-team/keras#21183)")
 
     # ## 5. The tutorial's Keras 2 calls on the installed Keras
-    progress("running the tutorial's Keras 2 calls")
+    lab.progress("running the tutorial's Keras 2 calls")
     calls = probe_keras2_calls()
-    report.add(
-        check(
-            "C004-11",
-            documented={row["call"]: True for row in calls},
-            observed={row["call"]: row["runs"] for row in calls},
-            compare=exactly,
-            expect="refuted",  # Keras 3 removed all three
-            evidence="; ".join(f"`{row['call']}` -> {row['outcome']}" for row in calls),
-        )
-    )
+    report.check("C004-11", documented={row["call"]: True for row in calls},
+                 observed={row["call"]: row["runs"] for row in calls},
+                 expect="refuted",  # Keras 3 removed all three
+                 evidence="; ".join(f"`{row['call']}` -> {row['outcome']}" for row in calls))
 
     # ## Report
     report.section("How the fix is defined", ROTATION_TEXT)
-    report.section(
-        "Both models, evaluated the same way",
-        comparison_table(accuracy_from_a, tutorial_right, rotation_right, first_after_reset),
-    )
-    report.section(f"The tutorial's Keras 2 calls on Keras {keras.__version__}", migration_table(calls))
-    report.section("Stateful semantics: the measured differences", stateful_table(carry, rows, long))
+    report.section("Both models, evaluated the same way", markdown_table(
+        ["model", "accuracy from A (tutorial's evaluate)", "free-running right from A",
+         "free-running right, all 26 starts", "first prediction after a reset is B"],
+        [["tutorial (trained from A)", f"{accuracy_from_a:.3f}", f"{tutorial_right[0].sum()}/25",
+          f"{tutorial_right.sum()}/650", f"{first_after_reset.count('B')} of 26 starts"],
+         ["fixed (26 rotations)", "–", f"{rotation_right[0].sum()}/25",
+          f"{rotation_right.sum()}/650", "–"]],
+    ))
+    report.section(f"The tutorial's Keras 2 calls on Keras {keras.__version__}", markdown_table(
+        ["tutorial call (Keras 2)", "on the installed Keras", "Keras 3 way used here"],
+        [[f"`{row['call']}`", row["outcome"], row["keras3"]] for row in calls],
+    ))
+    report.section("Stateful semantics: the measured differences", markdown_table(
+        ["probe", "comparison", "max abs difference"],
+        [[probe, name, f"{value:.3g}"]
+         for probe, values in [("C004-05", carry), ("C004-06", rows), ("C004-07", long)]
+         for name, value in values.items()],
+    ))
     report.metric("tutorial_epochs", settings["tutorial_epochs"])
     report.metric("rotation_epochs", settings["rotation_epochs"])
     report.metric("tutorial_final_loss", float(tutorial_history["loss"][-1]))
@@ -283,26 +218,15 @@ def main(argv=None):
     report.metric("tutorial_rows_identical_to_row_a", rows_like_from_a)
     report.metric("rotation_free_running_right", int(rotation_right.sum()))
     report.metric("dense_accuracy", dense_accuracy)
-    report.note(
-        "Training runs through lstm_lab.training.compiled_fit: the model's own train_step on "
-        "the same batches in the same order as the tutorial's fit loop, compiled into one "
-        "TensorFlow loop. For the tutorial's model it gives the same weights as the fit loop, "
-        "bit for bit (tests/test_training.py); the rotation model's 2000 epochs use XLA, "
-        "which agrees with fit to float32 round-off."
-    )
-    report.note("On CPU the same seed gives the same numbers from run to run.")
+    report.note("Training runs through lstm_lab.training.compiled_fit: the model's own "
+                "train_step on the same batches in the same order as the tutorial's fit loop, "
+                "compiled into one TensorFlow loop. For the tutorial's model it gives the same "
+                "weights as the fit loop, bit for bit (tests/test_training.py); the rotation "
+                "model's 2000 epochs use XLA, which agrees with fit to float32 round-off.")
+    report.note(f"Every random draw comes from --seed {lab.seed}: the three trainings and the "
+                "state probes' weights and inputs. On CPU the same seed gives the same numbers "
+                "from run to run.")
     return report.write()
-
-
-def correct_grid(predictions):
-    """True where a free-running prediction is the next letter of the cycle (Z -> A)."""
-    starts = np.arange(N_LETTERS)[:, None]
-    steps = np.arange(predictions.shape[1])[None, :]
-    return predictions == (starts + steps + 1) % N_LETTERS
-
-
-def format_numbers(values):
-    return "; ".join(f"{name}: {value:.3g}" for name, value in values.items())
 
 
 ROTATION_TEXT = f"""
@@ -320,36 +244,5 @@ the next letter of the cycle. The 26 start letters run as the 26 rows of one bat
 never mix; `tests/test_alphabet.py` checks each row against a batch-1 run).
 """
 
-
-def comparison_table(accuracy_from_a, tutorial_right, rotation_right, first_after_reset):
-    return markdown_table(
-        ["model", "accuracy from A (tutorial's evaluate)", "free-running right from A",
-         "free-running right, all 26 starts", "first prediction after a reset is B"],
-        [
-            ["tutorial (trained from A)", f"{accuracy_from_a:.3f}", f"{tutorial_right[0].sum()}/25",
-             f"{tutorial_right.sum()}/650", f"{first_after_reset.count('B')} of 26 starts"],
-            ["fixed (26 rotations)", "–", f"{rotation_right[0].sum()}/25", f"{rotation_right.sum()}/650", "–"],
-        ],
-    )
-
-
-def migration_table(calls):
-    return markdown_table(
-        ["tutorial call (Keras 2)", "on the installed Keras", "Keras 3 way used here"],
-        [[f"`{row['call']}`", row["outcome"], row["keras3"]] for row in calls],
-    )
-
-
-def stateful_table(carry, rows, long):
-    return markdown_table(
-        ["probe", "comparison", "max abs difference"],
-        [
-            [probe, name, f"{value:.3g}"]
-            for probe, values in [("C004-05", carry), ("C004-06", rows), ("C004-07", long)]
-            for name, value in values.items()
-        ],
-    )
-
-
 if __name__ == "__main__":
-    run_experiment(main)
+    run(main)

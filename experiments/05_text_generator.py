@@ -1,4 +1,4 @@
-"""A character-level text generator with TimeDistributed outputs, and generating one step at a time.
+"""A character-level generator with TimeDistributed outputs, generating one step at a time.
 
 Source: shared/seeds/004_aa9dcca7cd7f3743.txt. Asked how to train an LSTM on a whole
 book, the answer sketches a character model whose targets are the inputs shifted by one,
@@ -12,18 +12,15 @@ Claims: C004-08, C004-09, C004-10 (shared/claims.md).
 
     python experiments/05_text_generator.py                      # Alice (downloaded once, cached)
     python experiments/05_text_generator.py --corpus my_book.txt
-    python experiments/05_text_generator.py --data-dir DIR      # DIR holds alice_in_wonderland_pg11.txt
+    python experiments/05_text_generator.py --data-dir DIR      # holds alice_in_wonderland_pg11.txt
     python experiments/05_text_generator.py --profile quick --corpus PATH
 """
 
-import time
 from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.backend import keras
-from lstm_lab.claims import check, exactly, max_abs_difference, within
-from lstm_lab.cli import experiment_parser, run_experiment
+from lstm_lab.claims import max_abs_difference, within
 from lstm_lab.data.text import (
     Vocabulary,
     corpus_in,
@@ -32,34 +29,34 @@ from lstm_lab.data.text import (
     shifted_windows,
     split_tail,
 )
-from lstm_lab.masking import probe_masking
-from lstm_lab.models.char_generator import char_generator, one_step_probabilities, sample, stateful_copy
+from lstm_lab.experiment import Experiment, run
+from lstm_lab.models.char_generator import (
+    char_generator,
+    one_step_probabilities,
+    sample,
+    stateful_copy,
+)
 from lstm_lab.plots import training_curves
-from lstm_lab.report import Report, markdown_table
+from lstm_lab.probes.masking import probe_masking
+from lstm_lab.probes.time_distributed import time_distributed_gap
+from lstm_lab.render import markdown_table
 from lstm_lab.training import fit_with_backup
 
-EXPERIMENT = "05_text_generator"
 TITLE = "Character-level generator with TimeDistributed outputs, and one-step generation"
-
 PROFILES = {
     "full": {"epochs": 30, "units": 256, "characters": None},
     "quick": {"epochs": 2, "units": 64, "characters": 30000},
 }
+OPTIONS = {"--corpus": {"type": Path, "help": "a UTF-8 text file (default: Alice in Wonderland)"}}
 WINDOW, BATCH_SIZE = 100, 64
 TEMPERATURES = (0.2, 0.5, 1.0, 1.2)
 EQUAL = 1e-5
 
 
 def main(argv=None):
-    parser = experiment_parser(__doc__)
-    parser.add_argument("--corpus", type=Path, help="a UTF-8 text file (default: Alice in Wonderland)")
-    args = parser.parse_args(argv)
-    settings = PROFILES[args.profile]
-    report = Report(EXPERIMENT, TITLE, profile=args.profile, seed=args.seed, results_dir=args.results_dir)
-    started = time.perf_counter()
-
-    def progress(message):
-        print(f"[{time.perf_counter() - started:6.1f} s] {message}", flush=True)
+    lab = Experiment(__doc__, "05_text_generator", TITLE, PROFILES, argv, OPTIONS)
+    settings, report, args = lab.settings, lab.report, lab.args
+    units, epochs = settings["units"], settings["epochs"]
 
     # ## 1. Data: characters, the held-out tail, windows shifted by one
     text = load_corpus(args.corpus or corpus_in(args.data_dir))[: settings["characters"]]
@@ -69,113 +66,110 @@ def main(argv=None):
     x_validation, y_validation = shifted_windows(validation_ids, WINDOW)
     unigram = ngram_cross_entropy(train_ids, validation_ids, len(vocabulary), order=1)
     bigram = ngram_cross_entropy(train_ids, validation_ids, len(vocabulary), order=2)
-    progress(f"{len(text)} characters, {len(vocabulary)} distinct; {len(x_train)} training windows of {WINDOW}; "
-             f"validation: unigram {unigram:.3f}, bigram {bigram:.3f} nats per character")
+    lab.progress(f"{len(text)} characters, {len(vocabulary)} distinct; {len(x_train)} training "
+                 f"windows of {WINDOW}; validation: unigram {unigram:.3f}, bigram {bigram:.3f} "
+                 "nats per character")
 
     # ## 2. The model: Embedding -> LSTM(return_sequences) -> TimeDistributed(Dense(softmax))
-    keras.utils.set_random_seed(args.seed)
-    model = char_generator(len(vocabulary), units=settings["units"])
+    lab.reseed("model")
+    model = char_generator(len(vocabulary), units=units)
     probabilities = np.asarray(model(x_train[:2]))
-    plain_dense = keras.layers.Dense(len(vocabulary), activation="softmax")
-    plain_dense.build((None, None, settings["units"]))
-    plain_dense.set_weights(model.get_layer("next_character").get_weights())
-    hidden = keras.Model(model.input, model.get_layer("lstm").output)(x_train[:2])
-    time_distributed_gap = max_abs_difference(plain_dense(hidden), probabilities)
-    report.add(
-        check(
-            "C004-08",
-            documented={"y is x shifted by one": True, "output (batch, steps, vocabulary)": True,
-                        "TimeDistributed(Dense) == Dense on the 3-D sequence": True},
-            observed={
-                "y is x shifted by one": bool(np.array_equal(x_train[:, 1:], y_train[:, :-1])
-                                              and x_train[1, 0] == y_train[0, -1]),
-                "output (batch, steps, vocabulary)": probabilities.shape == (2, WINDOW, len(vocabulary)),
-                "TimeDistributed(Dense) == Dense on the 3-D sequence": time_distributed_gap == 0.0,
-            },
-            compare=exactly,
-            tolerance="exact equality",
-            evidence=f"output shape {probabilities.shape}; a plain Dense with the same weights on the LSTM's "
-            f"(2, {WINDOW}, {settings['units']}) output differs by {time_distributed_gap:.3g}: in Keras 3 Dense "
-            "already applies to the last axis, TimeDistributed is not needed",
-        )
+    time_distributed = time_distributed_gap(model, x_train[:2])
+    report.check(
+        "C004-08",
+        documented={"y is x shifted by one": True, "output (batch, steps, vocabulary)": True,
+                    "TimeDistributed(Dense) == Dense on the 3-D sequence": True},
+        observed={
+            "y is x shifted by one": bool(np.array_equal(x_train[:, 1:], y_train[:, :-1])
+                                          and x_train[1, 0] == y_train[0, -1]),
+            "output (batch, steps, vocabulary)":
+                probabilities.shape == (2, WINDOW, len(vocabulary)),
+            "TimeDistributed(Dense) == Dense on the 3-D sequence": time_distributed == 0.0,
+        },
+        tolerance="exact equality",
+        evidence=f"output shape {probabilities.shape}; a plain Dense with the same weights on the "
+        f"LSTM's (2, {WINDOW}, {units}) output differs by {time_distributed:.3g}: in Keras 3 "
+        "Dense already applies to the last axis, TimeDistributed is not needed",
     )
 
     # ## 3. Training
-    epochs = settings["epochs"]
-    progress(f"training: LSTM({settings['units']}), {epochs} epochs, batch {BATCH_SIZE}")
+    lab.progress(f"training: LSTM({units}), {epochs} epochs, batch {BATCH_SIZE}")
     history = fit_with_backup(
-        model, x_train, y_train, backup_dir=args.results_dir / f".{EXPERIMENT}.backup",
+        model, x_train, y_train, backup_dir=args.results_dir / ".05_text_generator.backup",
         validation_data=(x_validation, y_validation), batch_size=BATCH_SIZE, epochs=epochs,
         verbose=2 if args.verbose else 0,
     ).history
     validation_loss = model.evaluate(x_validation, y_validation, batch_size=BATCH_SIZE, verbose=0)
-    best_epoch = int(np.argmin(history["val_loss"])) + 1
-    progress(f"validation cross-entropy {validation_loss:.3f} nats per character "
-             f"(lowest {min(history['val_loss']):.3f} at epoch {best_epoch}); bigram {bigram:.3f}")
+    lowest, best_epoch = min(history["val_loss"]), int(np.argmin(history["val_loss"])) + 1
+    lab.progress(f"validation cross-entropy {validation_loss:.3f} nats per character (lowest "
+                 f"{lowest:.3f} at epoch {best_epoch}); bigram {bigram:.3f}")
 
     # ## 4. One step at a time: a stateful batch-1 copy (C004-09), then sampling
     generator = stateful_copy(model)
     probe = x_validation[0][:60]
     full_pass = np.asarray(model(probe[None]))[0]
     incremental = one_step_probabilities(generator, probe)
-    gap = max_abs_difference(incremental, full_pass)
-    report.add(
-        check(
-            "C004-09",
-            documented=0.0,
-            observed=gap,
-            compare=within(EQUAL),
-            evidence=f"probabilities for 60 validation characters fed one at a time to a stateful batch-1 copy "
-            f"vs one pass over the 60 (largest of 60 x {len(vocabulary)} differences)",
-        )
-    )
+    report.check("C004-09", documented=0.0, observed=max_abs_difference(incremental, full_pass),
+                 compare=within(EQUAL),
+                 evidence="probabilities for 60 validation characters fed one at a time to a "
+                 "stateful batch-1 copy vs one pass over the 60 (largest of 60 x "
+                 f"{len(vocabulary)} differences)")
+    sampling = lab.seed_for("sampling")
     prompt = text[len(text) // 2 : len(text) // 2 + 60]
-    samples = {t: sample(generator, vocabulary, prompt, 300, t, seed=args.seed) for t in TEMPERATURES}
+    samples = {t: sample(generator, vocabulary, prompt, 300, t, seed=sampling)
+               for t in TEMPERATURES}
 
     # ## 5. Padding and masking (C004-10)
-    masking = probe_masking(seed=args.seed)
-    initial = probe_masking(seed=args.seed, initial_weights=True)
-    report.add(
-        check(
-            "C004-10",
-            documented={"masked: padded state == unpadded": True, "no mask: post-padding changes the state": True,
-                        "no mask: pre-padding changes the state": True},
-            observed={
-                "masked: padded state == unpadded": max(masking["pre-padded, masked"],
-                                                        masking["post-padded, masked"]) <= EQUAL,
-                "no mask: post-padding changes the state": masking["post-padded, no mask"] > EQUAL,
-                "no mask: pre-padding changes the state": masking["pre-padded, no mask"] > EQUAL,
-            },
-            compare=exactly,
-            tolerance=f"equal: max abs difference <= {EQUAL:g}",
-            evidence="LSTM(8) with random weights, 5 steps padded with 4 zero steps, max abs difference of the "
-            "final (h, c) from the unpadded one: " + "; ".join(f"{k} {v:.3g}" for k, v in masking.items())
-            + ". With Keras's initial weights (zero biases but the forget gate's) zero pre-padding keeps the "
-            f"state at exactly 0, so without a mask it differs by {initial['pre-padded, no mask']:.3g}: the "
-            "harm appears once the biases have trained",
-        )
+    masking_seed = lab.seed_for("C004-10 probe")
+    masking = probe_masking(seed=masking_seed)
+    initial = probe_masking(seed=masking_seed, initial_weights=True)
+    masked_gap = max(masking["pre-padded, masked"], masking["post-padded, masked"])
+    report.check(
+        "C004-10",
+        documented={"masked: padded state == unpadded": True,
+                    "no mask: post-padding changes the state": True,
+                    "no mask: pre-padding changes the state": True},
+        observed={
+            "masked: padded state == unpadded": masked_gap <= EQUAL,
+            "no mask: post-padding changes the state": masking["post-padded, no mask"] > EQUAL,
+            "no mask: pre-padding changes the state": masking["pre-padded, no mask"] > EQUAL,
+        },
+        tolerance=f"equal: max abs difference <= {EQUAL:g}",
+        evidence="LSTM(8) with random weights, 5 steps padded with 4 zero steps, max abs "
+        "difference of the final (h, c) from the unpadded one: "
+        + "; ".join(f"{k} {v:.3g}" for k, v in masking.items())
+        + ". With Keras's initial weights (zero biases but the forget gate's) zero pre-padding "
+        "keeps the state at exactly 0, so without a mask it differs by "
+        f"{initial['pre-padded, no mask']:.3g}: the harm appears once the biases have trained",
     )
 
     # ## Report
-    report.figure("training_loss", training_curves(
-        {"training": history["loss"], "validation": history["val_loss"],
-         "bigram (validation)": [bigram] * len(history["loss"]), "unigram (validation)": [unigram] * len(history["loss"])},
-        "Character model: cross-entropy per epoch", "nats per character"), "Cross-entropy per epoch against the n-gram baselines")
-    report.section("Validation cross-entropy (nats per character, the held-out last 10 %)", markdown_table(
-        ["model", "nats per character"],
-        [["unigram (add-one)", f"{unigram:.3f}"], ["bigram (add-one)", f"{bigram:.3f}"],
-         [f"LSTM({settings['units']}) after {epochs} epochs", f"{validation_loss:.3f}"],
-         [f"LSTM, lowest over the epochs (epoch {best_epoch})", f"{min(history['val_loss']):.3f}"]],
-    ) + "\n\nTarget (full profile): clearly below the bigram.")
+    trained = len(history["loss"])  # fewer than `epochs` after a resumed run
+    curves = {"training": history["loss"], "validation": history["val_loss"],
+              "bigram (validation)": [bigram] * trained,
+              "unigram (validation)": [unigram] * trained}
+    figure = training_curves(curves, "Character model: cross-entropy per epoch",
+                             "nats per character")
+    report.figure("training_loss", figure, "Cross-entropy per epoch against the n-gram baselines")
+    report.section("Validation cross-entropy (nats per character, the held-out last 10 %)",
+                   markdown_table(["model", "nats per character"], [
+                       ["unigram (add-one)", f"{unigram:.3f}"],
+                       ["bigram (add-one)", f"{bigram:.3f}"],
+                       [f"LSTM({units}) after {epochs} epochs", f"{validation_loss:.3f}"],
+                       [f"LSTM, lowest over the epochs (epoch {best_epoch})", f"{lowest:.3f}"],
+                   ]) + "\n\nTarget (full profile): clearly below the bigram.")
     report.section("Samples", f"Prompt: `{prompt!r}`, 300 characters at each temperature "
                    "(stateful one-step generation, seeded).\n\n"
-                   + "\n\n".join(f"**temperature {t}**\n\n```\n{s}\n```" for t, s in samples.items()))
-    report.section("Masking", markdown_table(["padding", "mask", "max abs difference of the final (h, c)"],
-                   [[k.split(", ")[0], k.split(", ")[1], f"{v:.3g}"] for k, v in masking.items()]))
+                   + "\n\n".join(f"**temperature {t}**\n\n```\n{s}\n```"
+                                 for t, s in samples.items()))
+    report.section("Masking", markdown_table(
+        ["padding", "mask", "max abs difference of the final (h, c)"],
+        [[k.split(", ")[0], k.split(", ")[1], f"{v:.3g}"] for k, v in masking.items()],
+    ))
     report.metric("characters", len(text))
     report.metric("vocabulary", len(vocabulary))
     report.metric("validation_nats_per_character", float(validation_loss))
-    report.metric("validation_nats_per_character_lowest", float(min(history["val_loss"])))
+    report.metric("validation_nats_per_character_lowest", float(lowest))
     report.metric("unigram_nats_per_character", unigram)
     report.metric("bigram_nats_per_character", bigram)
     report.metric("epochs", epochs)
@@ -183,4 +177,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    run_experiment(main)
+    run(main)

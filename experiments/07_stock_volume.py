@@ -1,4 +1,4 @@
-"""Starbucks volume with an LSTM: the seed's PyTorch pipeline in Keras 3, against naive baselines.
+"""Starbucks volume with an LSTM: the seed's PyTorch pipeline in Keras 3, against baselines.
 
 Source: shared/seeds/001_0a6509cbd9dfcdd7.txt, an article that predicts SBUX's daily
 Volume from the same day's five prices (Open, High, Low, Close, Adj Close) with a
@@ -12,7 +12,7 @@ and look-back windows instead of one day.
 Claims: C001-01 … C001-07 (shared/claims.md).
 
     python experiments/07_stock_volume.py --csv PATH/SBUX.csv     # the seed's data
-    python experiments/07_stock_volume.py                         # a generated series (labelled synthetic)
+    python experiments/07_stock_volume.py                         # a generated series
     python experiments/07_stock_volume.py --data-dir DIR          # DIR holds SBUX.csv
 """
 
@@ -20,148 +20,146 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.claims import check, exactly, max_abs_difference, same_shape, within
-from lstm_lab.cli import experiment_parser, run_experiment
-from lstm_lab.data.stocks import FEATURES, TARGET, read_prices, synthetic_prices
+from lstm_lab.claims import within
+from lstm_lab.data.stocks import (
+    FEATURES,
+    TARGET,
+    TRAIN_ROWS,
+    prices_in,
+    read_prices,
+    scaled_split,
+    synthetic_prices,
+)
 from lstm_lab.errors import BadInput
-from lstm_lab.models.stock import pytorch_parameter_count, stock_volume_lstm
+from lstm_lab.experiment import Experiment, run
+from lstm_lab.models.baselines import regression_errors, volume_baselines
+from lstm_lab.models.stock import pytorch_parameter_count, train_and_predict_volume
 from lstm_lab.plots import actual_vs_predicted
-from lstm_lab.report import Report, markdown_table
-from lstm_lab.stock_volume import TRAIN_ROWS, baselines, errors, prepare, train_and_predict
+from lstm_lab.probes.recurrence import recurrent_kernel_effect
+from lstm_lab.render import markdown_table
 
-EXPERIMENT = "07_stock_volume"
 TITLE = "Stock volume LSTM: the seed's pipeline in Keras, against naive baselines"
-
 # Quick keeps the 1000 epochs (2 s compiled): fewer leave the LSTM behind the baselines.
-PROFILES = {"full": {"epochs": 1000, "windows": (5, 10, 20)}, "quick": {"epochs": 1000, "windows": (5,)}}
+PROFILES = {"full": {"epochs": 1000, "windows": (5, 10, 20)},
+            "quick": {"epochs": 1000, "windows": (5,)}}
+OPTIONS = {"--csv": {"type": Path,
+                     "help": "daily prices: Date, Open, High, Low, Close, Adj Close, Volume"}}
 SAME = 0.10  # a relative change in test RMSE within 10 % counts as "no change"
+SEED_LAYERS = "LSTM(2) ReLU Dense(128) ReLU Dense(1)"
 
 
 def main(argv=None):
-    parser = experiment_parser(__doc__)
-    parser.add_argument("--csv", type=Path, help="daily prices: Date, Open, High, Low, Close, Adj Close, Volume")
-    args = parser.parse_args(argv)
-    settings = PROFILES[args.profile]
-    csv = args.csv or (args.data_dir / "SBUX.csv" if args.data_dir and (args.data_dir / "SBUX.csv").exists() else None)
-    frame = read_prices(csv) if csv else synthetic_prices(seed=args.seed)
-    if len(frame) <= TRAIN_ROWS + max(settings["windows"]):
-        raise BadInput(f"{csv} has {len(frame)} rows; the 200-day split needs more than {TRAIN_ROWS + max(settings['windows'])}")
+    lab = Experiment(__doc__, "07_stock_volume", TITLE, PROFILES, argv, OPTIONS)
+    settings, report = lab.settings, lab.report
+    csv = lab.args.csv or prices_in(lab.args.data_dir)
+    frame = read_prices(csv) if csv else synthetic_prices(seed=lab.seed_for("synthetic prices"))
+    needed = TRAIN_ROWS + max(settings["windows"])
+    if len(frame) <= needed:
+        raise BadInput(f"{csv} has {len(frame)} rows; the 200-day split needs more than {needed}")
     source = f"{csv}" if csv else "a synthetic series (lstm_lab.data.stocks.synthetic_prices)"
-    report = Report(EXPERIMENT, TITLE, profile=args.profile, seed=args.seed, results_dir=args.results_dir)
-    print(f"{len(frame)} days from {source}", flush=True)
+    lab.progress(f"{len(frame)} days from {source}")
 
     # ## 1. The seed's data and shapes
-    seed_way = prepare(frame, window=1, scale_on="all")
+    seed_way = scaled_split(frame, window=1, scale_on="all")
+    seed = lab.seed_for("every model")  # each training reseeds with it
     test_rows = len(frame) - TRAIN_ROWS
-    report.add(check(
-        "C001-01",
-        documented={"rows": 253, "features": FEATURES, "target": TARGET, "train": 200, "test": 53},
-        observed={"rows": len(frame), "features": FEATURES, "target": TARGET,
-                  "train": len(seed_way["x_train"]), "test": len(seed_way["x_test"])},
-        compare=exactly,
-        evidence=f"{source}: {frame.index[0].date()} to {frame.index[-1].date()}",
-    ))
-    report.add(check(
-        "C001-02",
-        documented=[[200, 1, 5], [200, 1], [53, 1, 5], [53, 1]],
-        observed=[list(seed_way[k].shape) for k in ("x_train", "y_train", "x_test", "y_test")],
-        compare=exactly,
-        evidence="batch-major (days, 1 time step, 5 prices) as Keras and the seed's batch_first LSTM both take it",
-    ))
+    report.check("C001-01",
+                 documented={"rows": 253, "features": FEATURES, "target": TARGET, "train": 200,
+                             "test": 53},
+                 observed={"rows": len(frame), "features": FEATURES, "target": TARGET,
+                           "train": len(seed_way["x_train"]), "test": len(seed_way["x_test"])},
+                 evidence=f"{source}: {frame.index[0].date()} to {frame.index[-1].date()}")
+    report.check("C001-02", documented=[[200, 1, 5], [200, 1], [53, 1, 5], [53, 1]],
+                 observed=[list(seed_way[k].shape)
+                           for k in ("x_train", "y_train", "x_test", "y_test")],
+                 evidence="batch-major (days, 1 time step, 5 prices) as Keras and the seed's "
+                 "batch_first LSTM both take it")
 
     # ## 2. The model and the seed's training
-    model = stock_volume_lstm()
-    keras_count, torch_count = model.count_params(), pytorch_parameter_count()
-    print(f"training the seed's model: {settings['epochs']} full-batch epochs", flush=True)
-    predicted, losses, trained = train_and_predict(seed_way, settings["epochs"], args.seed)
-    report.add(check(
+    lab.progress(f"training the seed's model: {settings['epochs']} full-batch epochs")
+    predicted, losses, trained = train_and_predict_volume(seed_way, settings["epochs"], seed)
+    keras_count, torch_count = trained.count_params(), pytorch_parameter_count()
+    layers = [type(layer).__name__ for layer in trained.layers[1:]]
+    same_layers = layers == ["LSTM", "ReLU", "Dense", "Dense"]
+    report.check(
         "C001-03",
-        documented={"layers": "LSTM(2) ReLU Dense(128) ReLU Dense(1)", "parameters": torch_count - 4 * 2},
-        observed={"layers": "LSTM(2) ReLU Dense(128) ReLU Dense(1)" if [type(l).__name__ for l in model.layers[1:]]
-                  == ["LSTM", "ReLU", "Dense", "Dense"] else "other", "parameters": keras_count},
-        compare=exactly,
-        evidence=f"Keras {keras_count} parameters = LSTM 4 x 2 x (5 + 2 + 1) = 64, Dense 2 x 128 + 128 = 384, "
-        f"Dense 129; the PyTorch model has {torch_count}: nn.LSTM adds bias_hh (4 x 2 = 8 more); final "
-        f"training MSE (scaled) {losses[-1]:.5f} after {settings['epochs']} epochs",
-    ))
+        documented={"layers": SEED_LAYERS, "parameters": torch_count - 4 * 2},
+        observed={"layers": SEED_LAYERS if same_layers else "other",
+                  "parameters": keras_count},
+        evidence=f"Keras {keras_count} parameters = LSTM 4 x 2 x (5 + 2 + 1) = 64, Dense 2 x 128 + "
+        f"128 = 384, Dense 129; the PyTorch model has {torch_count}: nn.LSTM adds bias_hh (4 x 2 "
+        f"= 8 more); final training MSE (scaled) {losses[-1]:.5f} after {settings['epochs']} "
+        "epochs",
+    )
 
     # ## 3. How good is "small loss"? Test error in Volume units against baselines
     volume = frame[TARGET].to_numpy()
     test = slice(TRAIN_ROWS, None)
-    scores = {"LSTM (the seed's pipeline)": errors(predicted[test], volume[test])}
-    naive = baselines(frame)
-    scores |= {name: errors(values[test], volume[test]) for name, values in naive.items()}
-    best_baseline = min((s["rmse"], name) for name, s in scores.items() if not name.startswith("LSTM"))
+    scores = {"LSTM (the seed's pipeline)": regression_errors(predicted[test], volume[test])}
+    scores |= {name: regression_errors(values[test], volume[test])
+               for name, values in volume_baselines(frame).items()}
+    best_baseline = min((s["rmse"], name) for name, s in scores.items()
+                        if not name.startswith("LSTM"))
     lstm_rmse = scores["LSTM (the seed's pipeline)"]["rmse"]
-    report.add(check(
-        "C001-04",
-        documented="better than every naive baseline",
-        observed="better than every naive baseline" if lstm_rmse < best_baseline[0] else f"worse than {best_baseline[1]}",
-        compare=exactly,
-        evidence=f"test RMSE over the last {test_rows} days, in shares: LSTM {lstm_rmse:,.0f}, best baseline "
-        f"({best_baseline[1]}) {best_baseline[0]:,.0f}, the test days' own standard deviation "
-        f"{volume[test].std():,.0f}; the loss the article calls small is on MinMax-scaled volume (see the table)",
-    ))
-    report.figure("actual_vs_predicted", actual_vs_predicted(frame.index, volume, predicted, TRAIN_ROWS,
-                  "SBUX daily volume: actual and the seed's LSTM"), "Actual and predicted Volume, split at day 200")
-    report.add(check(
-        "C001-05",
-        documented={"days plotted": 253, "split at day": 200},
-        observed={"days plotted": len(predicted), "split at day": TRAIN_ROWS},
-        compare=exactly,
-        evidence="figure actual_vs_predicted.png",
-    ))
+    better = lstm_rmse < best_baseline[0]
+    report.check("C001-04", documented="better than every naive baseline",
+                 observed="better than every naive baseline" if better
+                 else f"worse than {best_baseline[1]}",
+                 evidence=f"test RMSE over the last {test_rows} days, in shares: LSTM "
+                 f"{lstm_rmse:,.0f}, best baseline ({best_baseline[1]}) {best_baseline[0]:,.0f}, "
+                 f"the test days' own standard deviation {volume[test].std():,.0f}; the loss the "
+                 "article calls small is on MinMax-scaled volume (see the table)")
+    figure = actual_vs_predicted(frame.index, volume, predicted, TRAIN_ROWS,
+                                 "SBUX daily volume: actual and the seed's LSTM")
+    report.figure("actual_vs_predicted", figure, "Actual and predicted Volume, split at day 200")
+    report.check("C001-05", documented={"days plotted": 253, "split at day": 200},
+                 observed={"days plotted": len(predicted), "split at day": TRAIN_ROWS},
+                 evidence="figure actual_vs_predicted.png")
 
     # ## 4. Scalers fit on the training rows only (C001-06)
-    print("training with the scalers fit on the training rows only", flush=True)
-    train_only = train_and_predict(prepare(frame, window=1, scale_on="train"), settings["epochs"], args.seed)[0]
-    train_only_rmse = errors(train_only[test], volume[test])["rmse"]
-    scores["LSTM, scalers fit on the training rows"] = errors(train_only[test], volume[test])
-    change = train_only_rmse / lstm_rmse - 1
-    outside = int(np.sum((volume[test] > volume[:TRAIN_ROWS].max()) | (volume[test] < volume[:TRAIN_ROWS].min())))
+    lab.progress("training with the scalers fit on the training rows only")
+    train_only = train_and_predict_volume(scaled_split(frame, window=1, scale_on="train"),
+                                          settings["epochs"], seed)[0]
+    scores["LSTM, scalers fit on the training rows"] = regression_errors(train_only[test],
+                                                                         volume[test])
+    train_only_rmse = scores["LSTM, scalers fit on the training rows"]["rmse"]
+    outside = int(np.sum((volume[test] > volume[:TRAIN_ROWS].max())
+                         | (volume[test] < volume[:TRAIN_ROWS].min())))
     prices = frame[FEATURES].to_numpy()
-    mean_shift = np.max(np.abs(prices.mean(axis=0) - prices[:TRAIN_ROWS].mean(axis=0)) / prices[:TRAIN_ROWS].std(axis=0))
-    report.add(check(
-        "C001-06",
-        documented=0.0,
-        observed=round(change, 4),
-        compare=within(SAME),
-        evidence=f"relative change of the test RMSE when the scalers see only the training rows ({lstm_rmse:,.0f} "
-        f"-> {train_only_rmse:,.0f}). Fit on all rows, the scalers include the test days: {outside} test day(s) "
-        f"lie outside the training range of Volume, and StandardScaler's means move by up to {mean_shift:.2f} "
-        "training standard deviations: a leak, small in its effect here",
-    ))
+    mean_shift = np.max(np.abs(prices.mean(axis=0) - prices[:TRAIN_ROWS].mean(axis=0))
+                        / prices[:TRAIN_ROWS].std(axis=0))
+    report.check("C001-06", documented=0.0, observed=round(train_only_rmse / lstm_rmse - 1, 4),
+                 compare=within(SAME),
+                 evidence="relative change of the test RMSE when the scalers see only the training "
+                 f"rows ({lstm_rmse:,.0f} -> {train_only_rmse:,.0f}). Fit on all rows, the scalers "
+                 f"include the test days: {outside} test day(s) lie outside the training range of "
+                 f"Volume, and StandardScaler's means move by up to {mean_shift:.2f} training "
+                 "standard deviations: a leak, small in its effect here")
 
     # ## 5. One day of input: nothing to recur over (C001-07)
-    weights = trained.get_weights()
-    with_recurrence = np.asarray(trained(seed_way["x_all"]))
-    weights[1] = np.zeros_like(weights[1])  # the recurrent kernel
-    trained.set_weights(weights)
-    without_recurrence = np.asarray(trained(seed_way["x_all"]))
-    gap = max_abs_difference(with_recurrence, without_recurrence)
+    gap = recurrent_kernel_effect(trained, seed_way["x_all"])
     window_scores = {}
     for window in settings["windows"]:
-        print(f"training with a {window}-day look-back window", flush=True)
-        data = prepare(frame, window=window, scale_on="all")
-        windowed = train_and_predict(data, settings["epochs"], args.seed)[0]
+        lab.progress(f"training with a {window}-day look-back window")
+        data = scaled_split(frame, window=window, scale_on="all")
+        windowed = train_and_predict_volume(data, settings["epochs"], seed)[0]
         test_days = data["days"] >= TRAIN_ROWS
-        window_scores[window] = errors(windowed[test_days], volume[data["days"][test_days]])
-    report.add(check(
-        "C001-07",
-        documented=0.0,
-        observed=gap,
-        compare=within(1e-6),
-        evidence="zeroing the trained recurrent kernel changes no prediction (one step from a zero state); "
-        "test RMSE by look-back window: 1 day " + f"{lstm_rmse:,.0f}; "
-        + "; ".join(f"{w} days {s['rmse']:,.0f}" for w, s in window_scores.items()),
-    ))
+        window_scores[window] = regression_errors(windowed[test_days],
+                                                  volume[data["days"][test_days]])
+    report.check("C001-07", documented=0.0, observed=gap, compare=within(1e-6),
+                 evidence="zeroing the trained recurrent kernel changes no prediction (one step "
+                 f"from a zero state); test RMSE by look-back window: 1 day {lstm_rmse:,.0f}; "
+                 + "; ".join(f"{w} days {s['rmse']:,.0f}" for w, s in window_scores.items()))
 
     # ## Report
     rows = [[name, f"{s['rmse']:,.0f}", f"{s['mae']:,.0f}"] for name, s in scores.items()]
-    rows += [[f"LSTM, {w}-day look-back window", f"{s['rmse']:,.0f}", f"{s['mae']:,.0f}"] for w, s in window_scores.items()]
-    report.section("Test error in shares (the last 53 days)", markdown_table(["model", "RMSE", "MAE"], rows))
-    report.section("Data", f"{len(frame)} days from {source}. Each day's Volume is estimated from the same "
-                   "day's prices, as in the article: it is not a forecast of tomorrow.")
+    rows += [[f"LSTM, {w}-day look-back window", f"{s['rmse']:,.0f}", f"{s['mae']:,.0f}"]
+             for w, s in window_scores.items()]
+    report.section("Test error in shares (the last 53 days)",
+                   markdown_table(["model", "RMSE", "MAE"], rows))
+    report.section("Data", f"{len(frame)} days from {source}. Each day's Volume is estimated "
+                   "from the same day's prices, as in the article: it is not a forecast of "
+                   "tomorrow.")
     report.metric("test_rmse", {name: s["rmse"] for name, s in scores.items()})
     report.metric("test_rmse_by_window", {str(w): s["rmse"] for w, s in window_scores.items()})
     report.metric("epochs", settings["epochs"])
@@ -169,4 +167,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    run_experiment(main)
+    run(main)

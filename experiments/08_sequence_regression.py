@@ -1,4 +1,4 @@
-"""Regression on token sequences: one value per token or one per sentence, and a ReLU head that dies.
+"""Regression on token sequences: a value per token or per sentence, and a ReLU head that dies.
 
 Source: shared/seeds/000_8bfcafdf4a3936b9.txt, a PyTorch Q&A. The asker turns a
 part-of-speech tagger into a regressor (embedding 6, LSTM 6, ReLU(Linear) on every step,
@@ -16,134 +16,115 @@ Claims: C000-01 … C000-04 (shared/claims.md).
 
 import numpy as np
 
-from lstm_lab.backend import keras
-from lstm_lab.bidirectional import probe_last_output
-from lstm_lab.claims import check, exactly, max_abs_difference
-from lstm_lab.cli import experiment_parser, run_experiment
+from lstm_lab.claims import max_abs_difference
 from lstm_lab.data.sentences import generated_task, seed_task
-from lstm_lab.models.regressor import HEADS, sequence_regressor
-from lstm_lab.report import Report, markdown_table
+from lstm_lab.experiment import Experiment, run
+from lstm_lab.models.regressor import (
+    HEADS,
+    sequence_regressor,
+    test_mse_on_generated_task,
+    train_one_sentence_at_a_time,
+)
+from lstm_lab.probes.bidirectional import probe_last_output
+from lstm_lab.render import format_array, markdown_table
 
-EXPERIMENT = "08_sequence_regression"
 TITLE = "Token-sequence regression: per-token vs per-sentence heads, and a ReLU head that dies"
-
 PROFILES = {
     "full": {"seeds": 3, "epochs": 100, "generated_epochs": 20, "sentences": 3000},
     "quick": {"seeds": 3, "epochs": 100, "generated_epochs": 3, "sentences": 600},
 }
 FAR = 0.1  # an output more than this from its target counts as "far"
+SEED_MODELS = [("per-token, ReLU", "per-token", "relu"), ("last step, ReLU", "last step", "relu"),
+               ("last step, linear", "last step", None)]
 
 
 def main(argv=None):
-    args = experiment_parser(__doc__).parse_args(argv)
-    settings = PROFILES[args.profile]
-    report = Report(EXPERIMENT, TITLE, profile=args.profile, seed=args.seed, results_dir=args.results_dir)
+    lab = Experiment(__doc__, "08_sequence_regression", TITLE, PROFILES, argv)
+    settings, report = lab.settings, lab.report
     sentences, targets, vocabulary = seed_task()
     vocabulary_size = len(vocabulary) + 1  # id 0 is padding
 
     # ## 1. What comes out: one value per token, or one per sentence
+    lab.reseed("shape check models")
     per_token = sequence_regressor(vocabulary_size, "per-token")
     last_step = sequence_regressor(vocabulary_size, "last step")
-    report.add(check(
-        "C000-01",
-        documented={"per-token": [1, 5, 1], "last step": [1, 1]},
-        observed={"per-token": list(np.shape(per_token(sentences[0]))), "last step": list(np.shape(last_step(sentences[0])))},
-        compare=exactly,
-        evidence="'the dog ate the apple' (5 tokens): LSTM(6, return_sequences=True) + Dense(1) gives a value per "
-        "token; LSTM(6) + Dense(1) one value. PyTorch's (5, 1) is time-major without the batch axis",
-    ))
-    report.add(check(
-        "C000-02",
-        documented=True,
-        observed=probe_last_output(seed=args.seed)["last output - final h"] == 0.0,
-        compare=exactly,
-        evidence="sequence[:, -1] of LSTM(4, return_sequences=True, return_state=True) equals its final h exactly, "
-        "so a head on the last step and a head on the final h are the same model",
-    ))
+    report.check("C000-01", documented={"per-token": [1, 5, 1], "last step": [1, 1]},
+                 observed={"per-token": list(np.shape(per_token(sentences[0]))),
+                           "last step": list(np.shape(last_step(sentences[0])))},
+                 evidence="'the dog ate the apple' (5 tokens): LSTM(6, return_sequences=True) + "
+                 "Dense(1) gives a value per token; LSTM(6) + Dense(1) one value. PyTorch's (5, 1) "
+                 "is time-major without the batch axis")
+    last_output = probe_last_output(seed=lab.seed_for("C000-02 probe"))
+    report.check("C000-02", documented=True,
+                 observed=last_output["last output - final h"] == 0.0,
+                 evidence="sequence[:, -1] of LSTM(4, return_sequences=True, return_state=True) "
+                 "equals its final h exactly, so a head on the last step and a head on the final h "
+                 "are the same model")
 
     # ## 2. The seed's training: 100 epochs over the two sentences, one at a time
-    print(f"training on the seed's two sentences, {settings['seeds']} seeds x 3 models", flush=True)
+    lab.progress(f"training on the seed's two sentences, {settings['seeds']} seeds x 3 models")
     runs = {}
-    for offset in range(settings["seeds"]):
-        seed = args.seed + offset
-        for name, head, activation in [("per-token, ReLU", "per-token", "relu"),
-                                       ("last step, ReLU", "last step", "relu"),
-                                       ("last step, linear", "last step", None)]:
-            keras.utils.set_random_seed(seed)
+    for offset in range(settings["seeds"]):  # seeds --seed, --seed + 1, ...
+        for name, head, activation in SEED_MODELS:
+            seed = lab.reseed(f"{name}, seed {offset + 1}", offset)
             model = sequence_regressor(vocabulary_size, head, activation=activation)
-            before = [np.asarray(model(ids)).ravel() for ids in sentences]
-            for _ in range(settings["epochs"]):
-                for ids, target in zip(sentences, targets):
-                    shape = (1, ids.shape[1], 1) if head == "per-token" else (1, 1)
-                    model.train_on_batch(ids, np.full(shape, target, dtype=np.float32))
-            runs[name, seed] = {"before": before, "after": [np.asarray(model(ids)).ravel() for ids in sentences]}
+            runs[name, seed] = train_one_sentence_at_a_time(model, sentences, targets,
+                                                            settings["epochs"])
 
-    first = runs["per-token, ReLU", args.seed]["after"][0]
+    first = runs["per-token, ReLU", lab.seed]["after"][0]
     distance = max_abs_difference(first, targets[0])
-    report.add(check(
-        "C000-03",
-        documented=f"far from {targets[0]}",
-        observed=f"far from {targets[0]}" if distance > FAR else f"within {FAR} of {targets[0]}",
-        compare=exactly,
-        expect="refuted",
-        evidence=f"per-token outputs for sentence 1 after {settings['epochs']} epochs: {fmt(first)} (the seed printed "
-        f"0.6181, 0.4987, 0.3784, 0.4052, 0.4311); largest distance from {targets[0]}: {distance:.3f}. The target is "
-        "broadcast to every token, so training pulls each token's output towards it. All seeds: see the table",
-    ))
+    report.check("C000-03", documented=f"far from {targets[0]}",
+                 observed=f"far from {targets[0]}" if distance > FAR
+                 else f"within {FAR} of {targets[0]}",
+                 expect="refuted",
+                 evidence=f"per-token outputs for sentence 1 after {settings['epochs']} epochs: "
+                 f"{format_array(first, 4)} (the seed printed 0.6181, 0.4987, 0.3784, 0.4052, "
+                 f"0.4311); largest distance from {targets[0]}: {distance:.3f}. The target is "
+                 "broadcast to every token, so training pulls each token's output towards it. All "
+                 "seeds: see the table")
     dead = [seed for (name, seed), run in runs.items()
             if name == "last step, ReLU" and all(np.all(out == 0.0) for out in run["after"])]
     linear_fit = max(max_abs_difference(run["after"][i], targets[i])
-                     for (name, _), run in runs.items() if name == "last step, linear" for i in range(2))
-    report.add(check(
-        "C000-04",
-        documented=True,
-        observed=len(dead) > 0,
-        compare=exactly,
-        evidence=f"the last-step ReLU model outputs exactly 0.0 for both sentences after training for "
-        f"{len(dead)} of {settings['seeds']} seeds ({dead}): its Dense output starts negative, ReLU passes no "
-        f"gradient and it never moves. With a linear head, the regression default, every seed fits both "
-        f"targets (largest error {linear_fit:.3f})",
-    ))
+                     for (name, _), run in runs.items() if name == "last step, linear"
+                     for i in range(2))
+    report.check("C000-04", documented=True, observed=len(dead) > 0,
+                 evidence="the last-step ReLU model outputs exactly 0.0 for both sentences after "
+                 f"training for {len(dead)} of {settings['seeds']} seeds ({dead}): its Dense "
+                 "output starts negative, ReLU passes no gradient and it never moves. With a "
+                 "linear head, the regression default, every seed fits both targets (largest "
+                 f"error {linear_fit:.3f})")
 
     # ## 3. A larger generated task: which output should the head read?
-    print(f"generated task: {settings['sentences']} sentences, 4 heads, {settings['generated_epochs']} epochs", flush=True)
-    ids, scores, lengths = generated_task(settings["sentences"], seed=args.seed)
+    lab.progress(f"generated task: {settings['sentences']} sentences, 4 heads, "
+                 f"{settings['generated_epochs']} epochs")
+    ids, scores, lengths = generated_task(settings["sentences"],
+                                          seed=lab.seed_for("generated task"))
     cut = int(0.8 * len(ids))
-    generated = {}
-    for head in HEADS:
-        keras.utils.set_random_seed(args.seed)
-        model = sequence_regressor(41, head, embedding_dim=16, hidden=16, activation=None, learning_rate=0.01)
-        y = np.repeat(scores[:, :, None], ids.shape[1], axis=1) if head == "per-token" else scores
-        model.fit(ids[:cut], y[:cut], batch_size=32, epochs=settings["generated_epochs"], verbose=0)
-        predicted = np.asarray(model.predict(ids[cut:], verbose=0))
-        if head == "per-token":  # the prediction is the output at the sentence's last real token
-            predicted = predicted[np.arange(len(predicted)), lengths[cut:] - 1]
-        generated[head] = float(np.mean((predicted.reshape(-1) - scores[cut:, 0]) ** 2))
-    generated["predict the training mean"] = float(np.mean((scores[:cut].mean() - scores[cut:, 0]) ** 2))
+    seed = lab.seed_for("generated task models")
+    generated = {head: test_mse_on_generated_task(head, ids, scores, lengths, cut,
+                                                  settings["generated_epochs"], seed)
+                 for head in HEADS}
+    generated["predict the training mean"] = float(np.mean((scores[:cut].mean()
+                                                            - scores[cut:, 0]) ** 2))
 
     # ## Report
-    report.section("The seed's two sentences, after training", seed_table(runs, targets))
+    report.section("The seed's two sentences, after training", markdown_table(
+        ["model", "seed", "sentence 1 before", f"sentence 1 after (target {targets[0]})",
+         f"sentence 2 after (target {targets[1]})"],
+        [[name, seed, format_array(run["before"][0], 4), format_array(run["after"][0], 4),
+          format_array(run["after"][1], 4)] for (name, seed), run in runs.items()],
+    ))
     report.section("The generated task", markdown_table(
-        ["head (linear output, masked padding)", "test MSE"], [[k, f"{v:.2e}"] for k, v in generated.items()]
-    ) + f"\n\n{len(ids)} sentences ({cut} to train, {len(ids) - cut} to test) from lstm_lab.data.sentences."
-        "generated_task: the score is sigmoid(mean word value + last word's value). The per-token model "
-        "is trained with the score at every unpadded token and read at the last one.")
+        ["head (linear output, masked padding)", "test MSE"],
+        [[k, f"{v:.2e}"] for k, v in generated.items()],
+    ) + f"\n\n{len(ids)} sentences ({cut} to train, {len(ids) - cut} to test) from "
+        "lstm_lab.data.sentences.generated_task: the score is sigmoid(mean word value + last "
+        "word's value). The per-token model is trained with the score at every unpadded token "
+        "and read at the last one.")
     report.metric("generated_test_mse", generated)
     report.metric("dead_relu_seeds", dead)
     return report.write()
 
 
-def fmt(values):
-    return "[" + ", ".join(f"{v:.4f}" for v in np.ravel(values)) + "]"
-
-
-def seed_table(runs, targets):
-    rows = [[name, seed, fmt(run["before"][0]), fmt(run["after"][0]), fmt(run["after"][1])]
-            for (name, seed), run in runs.items()]
-    return markdown_table(
-        ["model", "seed", "sentence 1 before", f"sentence 1 after (target {targets[0]})",
-         f"sentence 2 after (target {targets[1]})"], rows)
-
-
 if __name__ == "__main__":
-    run_experiment(main)
+    run(main)

@@ -47,8 +47,8 @@ def _import_quietly():
     with tempfile.TemporaryFile(mode="w+b") as captured:
         os.dup2(captured.fileno(), 2)
         try:
-            import tensorflow as tf
             import keras
+            import tensorflow as tf
 
             tf.config.list_physical_devices()  # the CUDA probe logs here, not at import
         finally:

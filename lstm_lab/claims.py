@@ -94,7 +94,9 @@ def exactly(documented, observed):
         doc, obs = np.asarray(documented), np.asarray(observed)
     except ValueError:  # ragged, e.g. a list of shapes: compare as plain data
         agrees = jsonable(documented) == jsonable(observed)
-        return Comparison(agrees, "equal" if agrees else f"{jsonable(observed)}, not {jsonable(documented)}")
+        return Comparison(
+            agrees, "equal" if agrees else f"{jsonable(observed)}, not {jsonable(documented)}"
+        )
     if doc.shape != obs.shape:
         return Comparison(False, f"shape {obs.shape} vs documented {doc.shape}")
     unequal = int(np.sum(doc != obs))

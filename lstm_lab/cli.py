@@ -1,4 +1,4 @@
-"""The command line: options shared by every experiment, and ``python -m lstm_lab``.
+"""The command line ``python -m lstm_lab`` (also installed as ``lstm-lab``).
 
     python -m lstm_lab list                   the experiments and their last results
     python -m lstm_lab run 03 [options]       run one experiment (options go to it)
@@ -11,82 +11,15 @@ expectation, 2 bad input (one line on stderr, nothing half-written).
 
 import argparse
 import ast
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 from lstm_lab.errors import BadInput
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def project_root():
-    """The checkout that holds ``experiments/``, or the working directory if installed elsewhere."""
-    checkout = PACKAGE_DIR.parent
-    return checkout if (checkout / "experiments").is_dir() else Path.cwd()
+from lstm_lab.experiment import OneLineParser, project_root
+from lstm_lab.results import read_metrics, verdict_counts, write_index
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """argparse that reports a bad argument in one line (no usage block) and exits 2."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
-
-
-def experiment_parser(doc):
-    """The options every experiment takes; ``doc`` is the experiment's module docstring."""
-    parser = OneLineParser(
-        description=doc.strip().splitlines()[0],
-        epilog="Exit codes: 0 all claims as expected, 1 a verdict differs, 2 bad input.",
-    )
-    parser.add_argument(
-        "--profile",
-        choices=["full", "quick"],
-        default="full",
-        help="full: the documented hyper-parameters; quick: a seconds-long smoke run",
-    )
-    parser.add_argument("--seed", type=non_negative_int, default=7, help="random seed (default 7)")
-    parser.add_argument(
-        "--results-dir",
-        type=Path,
-        default=project_root() / "results",
-        help="where results/<experiment>/ is written (default: the project's results/)",
-    )
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        help="a folder holding local copies of the data files (see the README); experiments "
-        "that need none ignore it, so `lstm-lab run all --data-dir DIR` works",
-    )
-    parser.add_argument("--verbose", action="store_true", help="show Keras training progress")
-    return parser
-
-
-def run_experiment(main):
-    """Run an experiment's ``main()`` and exit with its code; bad input exits 2 in one line."""
-    try:
-        code = main()
-    except BadInput as error:
-        print(f"error: {error}", file=sys.stderr)
-        code = 2
-    except KeyboardInterrupt:
-        print("interrupted: no results were written", file=sys.stderr)
-        code = 130
-    sys.exit(code)
-
-
-# -- python -m lstm_lab ---------------------------------------------------------------
 def find_experiments(experiments_dir):
     """``{"03": Path(".../03_stateful_alphabet.py"), ...}`` in number order."""
     if not experiments_dir.is_dir():
@@ -105,12 +38,12 @@ def last_result(results_dir, name):
     if not metrics_file.exists():
         return "not run yet"
     try:
-        data = json.loads(metrics_file.read_text())
-        claims = data["claims"]
-    except (ValueError, KeyError):
+        data = read_metrics(metrics_file)
+    except BadInput:
         return "unreadable metrics.json"
-    expected = sum(c["verdict"] == c["expect"] for c in claims)
-    return f"{data['profile']} run: {expected}/{len(claims)} claims as expected"
+    _, unexpected = verdict_counts(data["claims"])
+    claims = len(data["claims"])
+    return f"{data['profile']} run: {claims - len(unexpected)}/{claims} claims as expected"
 
 
 def command_list(args):
@@ -141,8 +74,6 @@ def command_run(args):
 
 
 def command_report(args):
-    from lstm_lab.report import write_index
-
     if not args.results_dir.is_dir():
         raise BadInput(f"no results directory at {args.results_dir}")
     print(f"wrote {write_index(args.results_dir)}")

@@ -15,7 +15,9 @@ def correctness_heatmap(correct, row_labels, title, xlabel="step", ylabel="start
     if cell_text is not None:
         for (row, col), text in np.ndenumerate(np.asarray(cell_text)):
             ax.text(col, row, text, ha="center", va="center", fontsize=7, color="white")
-    ax.imshow(correct, cmap=matplotlib.colors.ListedColormap(["#d7301f", "#1a9850"]), vmin=0, vmax=1)
+    ax.imshow(
+        correct, cmap=matplotlib.colors.ListedColormap(["#d7301f", "#1a9850"]), vmin=0, vmax=1
+    )
     ax.set_yticks(range(len(row_labels)), labels=list(row_labels))
     steps = correct.shape[1]
     ax.set_xticks(range(0, steps, 2), labels=[str(s + 1) for s in range(0, steps, 2)])
@@ -52,7 +54,9 @@ def printed_vs_reproduced(printed_h, reproduced_h, printed_c, reproduced_c):
         left.plot(steps, printed_h[row], "o", color=colour, fillstyle="none", markersize=9)
         right.plot([row + 1], [reproduced_c[row]], "x", color=colour, markersize=8)
         right.plot([row + 1], [printed_c[row]], "o", color=colour, fillstyle="none", markersize=9)
-    left.set(xlabel="time step", ylabel="h", xticks=steps, title="h: printed (circles), Keras 3 (lines)")
+    left.set(
+        xlabel="time step", ylabel="h", xticks=steps, title="h: printed (circles), Keras 3 (lines)"
+    )
     right.set(xlabel="sequence", ylabel="final c", title="c: printed (o), Keras 3 (x)")
     left.legend(fontsize=8)
     for ax in (left, right):
@@ -81,7 +85,11 @@ def roll_out_figure(times, truth, rolled):
     ax.plot(times[1:], truth, "o", color="k", fillstyle="none", label="sin (truth)")
     for name, values in rolled.items():
         ax.plot(times[1:], values, label=f"roll-out, {name}")
-    ax.set(xlabel="t", ylabel="value", title="Feeding each prediction back in, 50 steps from the first point")
+    ax.set(
+        xlabel="t",
+        ylabel="value",
+        title="Feeding each prediction back in, 50 steps from the first point",
+    )
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()

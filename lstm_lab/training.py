@@ -32,7 +32,7 @@ def stateful_layers(model):
 
 
 def reset_rnn_states(model):
-    """Zero the state of every stateful layer: Keras 3's replacement for ``model.reset_states()``."""
+    """Zero the state of every stateful layer (Keras 3's ``model.reset_states()``)."""
     for layer in stateful_layers(model):
         layer.reset_state()
 
@@ -48,9 +48,7 @@ def fit_tutorial_way(model, x, y, epochs, batch_size, verbose=0):
     """The tutorials' loop: one ``fit`` call per epoch, then ``reset_states``; returns losses."""
     losses = []
     for _ in range(epochs):
-        history = model.fit(
-            x, y, epochs=1, batch_size=batch_size, shuffle=False, verbose=verbose
-        )
+        history = model.fit(x, y, epochs=1, batch_size=batch_size, shuffle=False, verbose=verbose)
         reset_rnn_states(model)
         losses.append(history.history["loss"][0])
     return np.array(losses)
@@ -132,4 +130,8 @@ class KeepBestWeights(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
         if value is not None and (self.best is None or self.sign * (value - self.best) > 0):
-            self.best, self.best_epoch, self.best_weights = value, epoch + 1, self.model.get_weights()
+            self.best, self.best_epoch, self.best_weights = (
+                value,
+                epoch + 1,
+                self.model.get_weights(),
+            )

@@ -32,3 +32,13 @@ def shared_file(name):
     if not path.exists():
         pytest.skip(f"{path} is not here")
     return path
+
+
+def run_quick(experiment, results_dir, *options):
+    """Run ``experiments/<experiment>.py --profile quick`` into ``results_dir``.
+
+    Returns the CompletedProcess and the experiment's results folder."""
+    result = run_python(
+        f"experiments/{experiment}.py", "--profile", "quick", "--results-dir", results_dir, *options
+    )
+    return result, results_dir / experiment

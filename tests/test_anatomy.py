@@ -1,18 +1,25 @@
 import pytest
 
-from lstm_lab import anatomy, bidirectional
+from lstm_lab.probes import anatomy, bidirectional
 
 
 def test_the_rules_predict_a_few_cells_by_hand():
     # Bidirectional LSTM, concat, sequences and states: (B, T, 2u), then fwd h, fwd c, bwd h, bwd c.
     assert anatomy.expected_outputs("LSTM", "concat", True, True, 1, units=3, batch=2, steps=7) == [
-        (2, 7, 6), (2, 3), (2, 3), (2, 3), (2, 3)
+        (2, 7, 6),
+        (2, 3),
+        (2, 3),
+        (2, 3),
+        (2, 3),
     ]
     # merge_mode=None: two outputs, no merging.
-    assert anatomy.expected_outputs("GRU", None, False, False, 1, units=3, batch=2, steps=7) == [(2, 3), (2, 3)]
-    assert anatomy.expected_outputs("SimpleRNN", "none", False, True, 2, units=3, batch=2, steps=7) == [
-        (2, 3), (2, 3)
+    assert anatomy.expected_outputs("GRU", None, False, False, 1, units=3, batch=2, steps=7) == [
+        (2, 3),
+        (2, 3),
     ]
+    assert anatomy.expected_outputs(
+        "SimpleRNN", "none", False, True, 2, units=3, batch=2, steps=7
+    ) == [(2, 3), (2, 3)]
 
 
 def test_the_parameter_formulas():
@@ -58,7 +65,11 @@ def test_bidirectional_identities():
 
 def test_joining_along_time_puts_the_second_branch_last():
     joined = bidirectional.probe_concatenation()
-    assert joined["along time: shape"] == [2, 12, 4] and joined["along features: shape"] == [2, 6, 8]
+    assert joined["along time: shape"] == [2, 12, 4] and joined["along features: shape"] == [
+        2,
+        6,
+        8,
+    ]
     assert joined["along time: last step - second branch's last step"] == 0.0
     assert joined["along time: last step - first branch's last step"] > 0.01
     assert joined["along features: last step - both branches' last steps"] == 0.0

@@ -1,6 +1,6 @@
-from conftest import run_python
-
 from lstm_lab.backend import _filter_start_up_noise
+
+from conftest import run_python
 
 
 def test_importing_the_backend_prints_no_start_up_noise():

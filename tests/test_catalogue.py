@@ -1,7 +1,8 @@
 import re
 
-from conftest import shared_file
 from lstm_lab.catalogue import STATEMENTS, source_of
+
+from conftest import shared_file
 
 
 def test_every_documented_claim_has_a_statement_and_a_source():

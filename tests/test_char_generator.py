@@ -2,8 +2,13 @@ import numpy as np
 
 from lstm_lab.backend import keras
 from lstm_lab.data.text import Vocabulary
-from lstm_lab.masking import probe_masking
-from lstm_lab.models.char_generator import char_generator, one_step_probabilities, sample, stateful_copy
+from lstm_lab.models.char_generator import (
+    char_generator,
+    one_step_probabilities,
+    sample,
+    stateful_copy,
+)
+from lstm_lab.probes.masking import probe_masking
 
 TEXT = "the cat sat on the mat. " * 20
 

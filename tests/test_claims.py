@@ -21,7 +21,10 @@ def test_exactly_compares_arrays_element_by_element():
 def test_exactly_compares_strings_whole():
     assert exactly("the last h itself", "the last h itself").agrees
     result = exactly("a linear map of the last h", "the last h itself")
-    assert not result.agrees and result.detail == "'the last h itself', not 'a linear map of the last h'"
+    assert (
+        not result.agrees
+        and result.detail == "'the last h itself', not 'a linear map of the last h'"
+    )
 
 
 def test_exactly_compares_ragged_lists_as_plain_data():
@@ -56,7 +59,9 @@ def test_within_applies_its_tolerance_and_says_so():
 
 
 def test_check_records_source_statement_and_verdict():
-    claim = check("C004-02", documented="BCDEF", observed="BCDEF", compare=same_labels, evidence="x")
+    claim = check(
+        "C004-02", documented="BCDEF", observed="BCDEF", compare=same_labels, evidence="x"
+    )
     assert claim.verdict == "confirmed" and claim.as_expected
     assert claim.source == "004_aa9dcca7cd7f3743.txt"
     assert "'K'" in claim.statement
@@ -64,7 +69,9 @@ def test_check_records_source_statement_and_verdict():
 
 
 def test_an_expected_refutation_is_as_expected():
-    claim = check("C004-11", documented={"a": True}, observed={"a": False}, compare=exactly, expect="refuted")
+    claim = check(
+        "C004-11", documented={"a": True}, observed={"a": False}, compare=exactly, expect="refuted"
+    )
     assert claim.verdict == "refuted" and claim.as_expected
 
 

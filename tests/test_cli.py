@@ -56,9 +56,10 @@ def test_report_regenerates_the_index(results_dir):
     (results_dir / "07_demo" / "metrics.json").write_text(json.dumps(metrics))
     result = run_python("-m", "lstm_lab", "report", "--results-dir", results_dir)
     assert result.returncode == 0, result.stderr
-    assert "| [07_demo](07_demo/report.md) | Demo | full | 1 | 1 | 0 | 0 | yes | 1.5 |" in (
-        results_dir / "README.md"
-    ).read_text()
+    assert (
+        "| [07_demo](07_demo/report.md) | Demo | full | 1 | 1 | 0 | 0 | yes | 1.5 |"
+        in (results_dir / "README.md").read_text()
+    )
 
 
 def test_report_rejects_a_missing_results_directory(tmp_path):

@@ -2,19 +2,27 @@
 
 import json
 
-from conftest import run_python
+from conftest import run_quick
 
-EXPECTED = {claim_id: "confirmed" for claim_id in [
-    "C002-06", "C002-07", "C002-08", "C002-09", "C002-10", "L-01-01", "L-01-02", "C002-11", "C002-12",
-]}
+EXPECTED = {
+    claim_id: "confirmed"
+    for claim_id in [
+        "C002-06",
+        "C002-07",
+        "C002-08",
+        "C002-09",
+        "C002-10",
+        "L-01-01",
+        "L-01-02",
+        "C002-11",
+        "C002-12",
+    ]
+}
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
-    result = run_python(
-        "experiments/01_return_sequences_and_state.py", "--profile", "quick", "--results-dir", tmp_path
-    )
+    result, folder = run_quick("01_return_sequences_and_state", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    folder = tmp_path / "01_return_sequences_and_state"
     data = json.loads((folder / "metrics.json").read_text())
     assert {c["id"]: c["verdict"] for c in data["claims"]} == EXPECTED
     reproduction = next(c for c in data["claims"] if c["id"] == "C002-10")

@@ -2,25 +2,35 @@
 
 import json
 
-from conftest import run_python, shared_file
+from conftest import run_python, run_quick, shared_file
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
     data_dir = shared_file("alice_in_wonderland_pg11.txt").parent  # found there by name
-    result = run_python("experiments/05_text_generator.py", "--profile", "quick",
-                        "--data-dir", data_dir, "--results-dir", tmp_path)
+    result, folder = run_quick("05_text_generator", tmp_path, "--data-dir", data_dir)
     assert result.returncode == 0, result.stdout + result.stderr
-    folder = tmp_path / "05_text_generator"
     data = json.loads((folder / "metrics.json").read_text())
     assert {c["id"]: c["verdict"] for c in data["claims"]} == {
-        "C004-08": "confirmed", "C004-09": "confirmed", "C004-10": "confirmed"}
-    assert 1.5 < data["metrics"]["bigram_nats_per_character"] < data["metrics"]["unigram_nats_per_character"]
+        "C004-08": "confirmed",
+        "C004-09": "confirmed",
+        "C004-10": "confirmed",
+    }
+    assert (
+        1.5
+        < data["metrics"]["bigram_nats_per_character"]
+        < data["metrics"]["unigram_nats_per_character"]
+    )
     markdown = (folder / "report.md").read_text()
     assert "**temperature 0.2**" in markdown and "**temperature 1.2**" in markdown
 
 
 def test_an_unreadable_corpus_exits_2(tmp_path):
-    result = run_python("experiments/05_text_generator.py", "--corpus", tmp_path / "none.txt",
-                        "--results-dir", tmp_path)
+    result = run_python(
+        "experiments/05_text_generator.py",
+        "--corpus",
+        tmp_path / "none.txt",
+        "--results-dir",
+        tmp_path,
+    )
     assert result.returncode == 2 and "error: cannot read the corpus" in result.stderr
     assert "Traceback" not in result.stderr

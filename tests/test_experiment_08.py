@@ -6,10 +6,21 @@ from conftest import run_python
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
-    result = run_python("experiments/08_sequence_regression.py", "--profile", "quick", "--results-dir", tmp_path)
+    result = run_python(
+        "experiments/08_sequence_regression.py", "--profile", "quick", "--results-dir", tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((tmp_path / "08_sequence_regression" / "metrics.json").read_text())
     assert {c["id"]: c["verdict"] for c in data["claims"]} == {
-        "C000-01": "confirmed", "C000-02": "confirmed", "C000-03": "refuted", "C000-04": "confirmed"}
+        "C000-01": "confirmed",
+        "C000-02": "confirmed",
+        "C000-03": "refuted",
+        "C000-04": "confirmed",
+    }
     assert set(data["metrics"]["generated_test_mse"]) == {
-        "per-token", "last step", "mean-pooled", "bidirectional", "predict the training mean"}
+        "per-token",
+        "last step",
+        "mean-pooled",
+        "bidirectional",
+        "predict the training mean",
+    }

@@ -5,9 +5,10 @@ import tarfile
 import numpy as np
 import pytest
 
-from conftest import run_python, shared_file
 from lstm_lab.data.imdb import encode, load_imdb, read_reviews, read_word_index, tokenize
 from lstm_lab.errors import BadInput
+
+from conftest import run_python, shared_file
 
 WORD_INDEX = {"the": 1, "movie": 2, "was": 3, "great": 4, "bad": 5, "it's": 6, "br": 7}
 REVIEWS = {
@@ -39,7 +40,15 @@ def write_archive(path):
 
 def test_tokenize_like_keras_text_to_word_sequence():
     assert tokenize("The movie was GREAT!<br /><br />It's well-made.") == [
-        "the", "movie", "was", "great", "br", "br", "it's", "well", "made",
+        "the",
+        "movie",
+        "was",
+        "great",
+        "br",
+        "br",
+        "it's",
+        "well",
+        "made",
     ]
 
 
@@ -58,7 +67,11 @@ def test_read_reviews_from_a_directory_or_an_archive(tmp_path, layout):
         source = tmp_path / "aclImdb" if layout == "directory" else tmp_path
     reviews = read_reviews(source)
     texts, labels = reviews["train"]
-    assert texts == [REVIEWS["train/pos/0_9.txt"], REVIEWS["train/pos/1_8.txt"], REVIEWS["train/neg/0_2.txt"]]
+    assert texts == [
+        REVIEWS["train/pos/0_9.txt"],
+        REVIEWS["train/pos/1_8.txt"],
+        REVIEWS["train/neg/0_2.txt"],
+    ]
     assert labels.tolist() == [1, 1, 0]
     assert reviews["test"][1].tolist() == [1, 0]
 
@@ -66,9 +79,19 @@ def test_read_reviews_from_a_directory_or_an_archive(tmp_path, layout):
 def test_load_imdb_from_raw_reviews(tmp_path):
     write_archive(tmp_path / "small.tar.gz")
     (tmp_path / "index.json").write_text(json.dumps(WORD_INDEX))
-    (x_train, y_train), (x_test, y_test), source = load_imdb(10, tmp_path / "small.tar.gz", tmp_path / "index.json")
-    assert sorted(map(tuple, x_train)) == sorted(map(tuple, encode([REVIEWS[f"train/{n}"] for n in (
-        "pos/0_9.txt", "pos/1_8.txt", "neg/0_2.txt")], WORD_INDEX, 10)))
+    (x_train, y_train), (x_test, y_test), source = load_imdb(
+        10, tmp_path / "small.tar.gz", tmp_path / "index.json"
+    )
+    assert sorted(map(tuple, x_train)) == sorted(
+        map(
+            tuple,
+            encode(
+                [REVIEWS[f"train/{n}"] for n in ("pos/0_9.txt", "pos/1_8.txt", "neg/0_2.txt")],
+                WORD_INDEX,
+                10,
+            ),
+        )
+    )
     assert len(x_test) == 2 and sorted(y_train.tolist()) == [0, 1, 1]
     assert "raw reviews" in source
 
@@ -88,10 +111,20 @@ def test_bad_sources_are_bad_input(tmp_path):
 
 
 def test_a_missing_archive_exits_2_in_one_line(tmp_path):
-    result = run_python("experiments/04_imdb_sentiment.py", "--imdb", tmp_path / "none.tar.gz",
-                        "--word-index", tmp_path / "none.json", "--results-dir", tmp_path / "results")
+    result = run_python(
+        "experiments/04_imdb_sentiment.py",
+        "--imdb",
+        tmp_path / "none.tar.gz",
+        "--word-index",
+        tmp_path / "none.json",
+        "--results-dir",
+        tmp_path / "results",
+    )
     assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0 and "error: cannot read the IMDb word index" in result.stderr
+    assert (
+        result.stderr.strip().count("\n") == 0
+        and "error: cannot read the IMDb word index" in result.stderr
+    )
     assert not (tmp_path / "results" / "04_imdb_sentiment").exists()
 
 
@@ -114,4 +147,7 @@ def test_imdb_files_are_found_in_a_data_folder(tmp_path):
     assert imdb_files_in(tmp_path) == (None, None)
     write_archive(tmp_path / "aclImdb_v1.tar.gz")
     (tmp_path / "imdb_word_index.json").write_text(json.dumps(WORD_INDEX))
-    assert imdb_files_in(tmp_path) == (tmp_path / "aclImdb_v1.tar.gz", tmp_path / "imdb_word_index.json")
+    assert imdb_files_in(tmp_path) == (
+        tmp_path / "aclImdb_v1.tar.gz",
+        tmp_path / "imdb_word_index.json",
+    )

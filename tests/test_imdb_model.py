@@ -8,7 +8,9 @@ from lstm_lab.training import fit_with_backup
 
 def small_data(n=96, seed=0):
     rng = np.random.default_rng(seed)
-    return rng.integers(1, 10000, size=(n, 80)).astype(np.int32), rng.integers(0, 2, size=n).astype(np.float32)
+    return rng.integers(1, 10000, size=(n, 80)).astype(np.int32), rng.integers(0, 2, size=n).astype(
+        np.float32
+    )
 
 
 def test_the_seeds_model():
@@ -40,7 +42,16 @@ def test_training_resumes_after_an_interruption(tmp_path):
     keras.utils.set_random_seed(4)
     model = imdb_sentiment_lstm()
     with pytest.raises(KeyboardInterrupt):
-        fit_with_backup(model, x, y, backup, batch_size=32, epochs=3, verbose=0, callbacks=[StopAfterFirstEpoch()])
+        fit_with_backup(
+            model,
+            x,
+            y,
+            backup,
+            batch_size=32,
+            epochs=3,
+            verbose=0,
+            callbacks=[StopAfterFirstEpoch()],
+        )
     after_first_epoch = model.get_weights()
     assert any(backup.iterdir())
 
@@ -48,5 +59,7 @@ def test_training_resumes_after_an_interruption(tmp_path):
     history = fit_with_backup(resumed, x, y, backup, batch_size=32, epochs=3, verbose=0)
     assert len(history.history["loss"]) == 2  # epochs 2 and 3 only
     assert not backup.exists() or not any(backup.iterdir())  # removed once training completed
-    moved = max(float(np.max(np.abs(a - b))) for a, b in zip(after_first_epoch, resumed.get_weights()))
+    moved = max(
+        float(np.max(np.abs(a - b))) for a, b in zip(after_first_epoch, resumed.get_weights())
+    )
     assert moved > 0  # it trained on from the saved state

@@ -12,8 +12,15 @@ def test_seed_task():
     assert min(vocabulary.values()) == 1  # 0 stays free for padding
 
 
-@pytest.mark.parametrize("head, shape", [("per-token", (2, 12, 1)), ("last step", (2, 1)),
-                                         ("mean-pooled", (2, 1)), ("bidirectional", (2, 1))])
+@pytest.mark.parametrize(
+    "head, shape",
+    [
+        ("per-token", (2, 12, 1)),
+        ("last step", (2, 1)),
+        ("mean-pooled", (2, 1)),
+        ("bidirectional", (2, 1)),
+    ],
+)
 def test_each_head_returns_its_shape(head, shape):
     ids, _, _ = generated_task(2, seed=1)
     assert np.shape(sequence_regressor(41, head)(ids)) == shape

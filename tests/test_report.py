@@ -4,14 +4,18 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from lstm_lab import report as report_module
+from lstm_lab import results as results_module
 from lstm_lab.claims import check, check_failed, exactly
 from lstm_lab.errors import BadInput
-from lstm_lab.report import Report, write_folder_atomically, write_index
+from lstm_lab.render import markdown_table, short
+from lstm_lab.report import Report
+from lstm_lab.results import write_folder_atomically, write_index
 
 
 def make_report(results_dir, name="99_demo"):
-    return Report(name, "A demo", profile="quick", seed=3, results_dir=results_dir, command="python demo.py")
+    return Report(
+        name, "A demo", profile="quick", seed=3, results_dir=results_dir, command="python demo.py"
+    )
 
 
 def test_write_produces_report_metrics_figures_and_index(results_dir):
@@ -37,8 +41,15 @@ def test_write_produces_report_metrics_figures_and_index(results_dir):
     assert isinstance(data["wall_seconds"], float)
     assert [c["id"] for c in data["claims"]] == ["C004-01", "C004-11"]
     assert set(data["claims"][0]) == {
-        "id", "source", "statement", "documented", "observed",
-        "tolerance", "expect", "verdict", "evidence",
+        "id",
+        "source",
+        "statement",
+        "documented",
+        "observed",
+        "tolerance",
+        "expect",
+        "verdict",
+        "evidence",
     }
     assert data["metrics"] == {"loss": 0.25}
 
@@ -100,7 +111,7 @@ def test_a_swap_interrupted_between_renames_is_recovered(tmp_path):
     leftover.mkdir()
     (leftover / "report.md").write_text("previous")
 
-    report_module._recover_interrupted_swap(final)
+    results_module._recover_interrupted_swap(final)
     assert (final / "report.md").read_text() == "previous" and not leftover.exists()
 
     write_folder_atomically(final, {"report.md": b"new"})
@@ -123,13 +134,14 @@ def test_the_index_rejects_a_malformed_metrics_file(results_dir):
 
 
 def test_short_renders_cells_on_one_line():
-    assert report_module.short(0.010714271105825901) == "0.0107143"
-    assert report_module.short("a|b\nc") == "a\\|b c"
-    assert report_module.short("x" * 100).endswith("…") and len(report_module.short("x" * 100)) == 60
-    assert report_module.short(None) == "–"
+    assert short(0.010714271105825901) == "0.0107143"
+    assert short("a|b\nc") == "a\\|b c"
+    assert short("x" * 100).endswith("…") and len(short("x" * 100)) == 60
+    assert short(None) == "–"
 
 
 def test_markdown_table():
-    from lstm_lab.report import markdown_table
-
-    assert markdown_table(["a", "b"], [[1, "x"], [2, "y"]]) == "| a | b |\n|---|---|\n| 1 | x |\n| 2 | y |"
+    assert (
+        markdown_table(["a", "b"], [[1, "x"], [2, "y"]])
+        == "| a | b |\n|---|---|\n| 1 | x |\n| 2 | y |"
+    )

@@ -1,10 +1,10 @@
 import numpy as np
 
 from lstm_lab.backend import keras
-from lstm_lab.clipping import clip_each, clip_jointly, keras_clipped, probe_clipping
 from lstm_lab.data.sine import sine_window, training_windows
-from lstm_lab.exploding import train_recording
 from lstm_lab.models.sine import roll_out, sine_rnn
+from lstm_lab.probes.clipping import clip_each, clip_jointly, keras_clipped, probe_clipping
+from lstm_lab.probes.exploding import train_recording
 
 
 def test_sine_windows_are_the_seeds():
@@ -36,7 +36,9 @@ def test_roll_out_feeds_its_predictions_back():
     model = sine_rnn()
     predictions = roll_out(model, 0.5, steps=5)
     assert predictions.shape == (5,)
-    np.testing.assert_array_equal(roll_out(model, 0.5, steps=5), predictions)  # starts from a reset state
+    np.testing.assert_array_equal(
+        roll_out(model, 0.5, steps=5), predictions
+    )  # starts from a reset state
 
 
 def test_the_exploding_setup_spikes_without_clipping_and_not_with_it():

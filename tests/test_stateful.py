@@ -2,8 +2,8 @@
 
 import pytest
 
-from lstm_lab import stateful
-from lstm_lab.migration import probe_keras2_calls
+from lstm_lab.probes import stateful
+from lstm_lab.probes.keras2_calls import probe_keras2_calls
 
 
 def test_a_stateful_layer_carries_state_until_reset():

@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
 
-from conftest import run_python, shared_file
 from lstm_lab.data.stocks import FEATURES, look_back_windows, read_prices, synthetic_prices
 from lstm_lab.errors import BadInput
 from lstm_lab.models.stock import pytorch_parameter_count, stock_volume_lstm
+
+from conftest import run_python, shared_file
 
 HEADER = "Date,Open,High,Low,Close,Adj Close,Volume\n"
 
@@ -19,9 +20,15 @@ def test_the_seeds_csv_reads_as_253_days():
     "content, message",
     [
         ("Date,Open,Close\n2020-01-01,1,2\n", "lacks the column(s) High, Low, Adj Close, Volume"),
-        (HEADER + "2020-01-01,1,2,0.5,1.5,1.4,100\n2020-01-02,1,two,0.5,1.5,1.4,100\n", "data row 2: High is 'two'"),
+        (
+            HEADER + "2020-01-01,1,2,0.5,1.5,1.4,100\n2020-01-02,1,two,0.5,1.5,1.4,100\n",
+            "data row 2: High is 'two'",
+        ),
         (HEADER + "yesterday,1,2,0.5,1.5,1.4,100\n", "'yesterday' is not a date"),
-        (HEADER + "2020-01-01,1,2,0.5,1.5,1.4,100\n2020-01-01,1,2,0.5,1.5,1.4,100\n", "2020-01-01 twice"),
+        (
+            HEADER + "2020-01-01,1,2,0.5,1.5,1.4,100\n2020-01-01,1,2,0.5,1.5,1.4,100\n",
+            "2020-01-01 twice",
+        ),
         ("", "cannot read"),
     ],
 )
@@ -38,8 +45,12 @@ def test_bad_csvs_exit_2_in_one_line_with_nothing_written(tmp_path, case):
     if case == "missing column":
         path.write_text("Date,Open\n2020-01-01,1\n")
     elif case == "too few rows":
-        path.write_text(HEADER + "".join(f"2020-01-{d:02d},1,2,0.5,1.5,1.4,100\n" for d in range(1, 29)))
-    result = run_python("experiments/07_stock_volume.py", "--csv", path, "--results-dir", tmp_path / "results")
+        path.write_text(
+            HEADER + "".join(f"2020-01-{d:02d},1,2,0.5,1.5,1.4,100\n" for d in range(1, 29))
+        )
+    result = run_python(
+        "experiments/07_stock_volume.py", "--csv", path, "--results-dir", tmp_path / "results"
+    )
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
     assert not (tmp_path / "results" / "07_stock_volume").exists()

@@ -1,18 +1,27 @@
 import numpy as np
 import pytest
 
-from conftest import shared_file
 from lstm_lab.data.text import (
-    Vocabulary, load_corpus, ngram_cross_entropy, shifted_windows, split_tail, strip_gutenberg,
+    Vocabulary,
+    load_corpus,
+    ngram_cross_entropy,
+    shifted_windows,
+    split_tail,
+    strip_gutenberg,
 )
 from lstm_lab.errors import BadInput
+
+from conftest import shared_file
 
 BOOK = "Once upon a time there was a long story. " * 40
 
 
 def test_gutenberg_header_and_licence_are_stripped():
-    text = ("The Project Gutenberg EBook of X\nLicence blah\n*** START OF THIS PROJECT GUTENBERG EBOOK X ***\n"
-            f"{BOOK}\n*** END OF THIS PROJECT GUTENBERG EBOOK X ***\nMore licence\n")
+    text = (
+        "The Project Gutenberg EBook of X\nLicence blah\n"
+        "*** START OF THIS PROJECT GUTENBERG EBOOK X ***\n"
+        f"{BOOK}\n*** END OF THIS PROJECT GUTENBERG EBOOK X ***\nMore licence\n"
+    )
     assert strip_gutenberg(text) == BOOK.strip()
     assert strip_gutenberg(BOOK) == BOOK.strip()
     older = text.replace("*** END", "End of Project Gutenberg's X, by Y\n\n*** END")

@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from lstm_lab import torch_mapping
+from lstm_lab.references import torch_mapping
 
 torch = pytest.importorskip("torch") if os.environ.get("CI") != "true" else __import__("torch")
 
@@ -31,7 +31,7 @@ def test_a_stacked_bidirectional_lstm_maps_exactly():
 
 
 def test_keras_clipping_matches_torch_clip_grad_norm():
-    from lstm_lab.clipping import probe_clipping
+    from lstm_lab.probes.clipping import probe_clipping
 
     result = probe_clipping()
     assert result["clipnorm - torch clip_grad_norm_ per parameter"] <= 1e-6

@@ -53,7 +53,13 @@ def test_xla_agrees_with_the_fit_loop_to_float32_round_off(tutorial_loop):
 def test_one_fit_call_with_the_reset_callback_matches_the_loop(tutorial_loop):
     x, y = tutorial_sequence()
     train = lambda m: m.fit(  # noqa: E731
-        x, y, epochs=EPOCHS, batch_size=1, shuffle=False, verbose=0, callbacks=[ResetStatesAfterEpoch()]
+        x,
+        y,
+        epochs=EPOCHS,
+        batch_size=1,
+        shuffle=False,
+        verbose=0,
+        callbacks=[ResetStatesAfterEpoch()],
     )
     weights, _ = trained(train)
     assert max_weight_difference(weights, tutorial_loop[0]) == 0.0

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from lstm_lab.data import printed_002 as printed
-from lstm_lab.models.probes import recurrent_probe
-from lstm_lab.weight_recovery import lstm1_weights, recover_lstm1_weights, residuals
+from lstm_lab.data import printed_lstm_outputs as printed
+from lstm_lab.models.recurrent import recurrent_probe
+from lstm_lab.probes.weight_recovery import lstm1_weights, recover_lstm1_weights, residuals
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,12 @@ def test_keras_reproduces_all_24_printed_numbers(fit):
 
 
 def test_other_weights_do_not_fit():
-    assert np.max(np.abs(residuals(np.full(8, 0.3), printed.INPUTS, printed.SEQUENCES, printed.FINAL_C))) > 1e-3
+    assert (
+        np.max(
+            np.abs(residuals(np.full(8, 0.3), printed.INPUTS, printed.SEQUENCES, printed.FINAL_C))
+        )
+        > 1e-3
+    )
 
 
 def test_lstm1_weights_have_keras_shapes_and_the_default_bias():

@@ -68,3 +68,14 @@ def next_letter_pairs():
     """The feed-forward task: one-hot letter -> one-hot next letter, all 26 pairs (Z→A included)."""
     inputs = np.arange(N_LETTERS)
     return one_hot(inputs), one_hot((inputs + 1) % N_LETTERS)
+
+
+def correct_next_letters(predictions):
+    """True where a free-running prediction is the next letter of the cycle (Z -> A).
+
+    ``predictions[s, t]`` is the letter predicted at step ``t`` after starting from letter ``s``
+    (the layout of :func:`lstm_lab.models.alphabet.free_running_grid`).
+    """
+    starts = np.arange(len(predictions))[:, None]
+    steps = np.arange(predictions.shape[1])[None, :]
+    return predictions == (starts + steps + 1) % N_LETTERS

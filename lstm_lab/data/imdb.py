@@ -30,7 +30,9 @@ from lstm_lab.errors import BadInput
 START, OOV, INDEX_FROM = 1, 2, 3
 ARCHIVE_ORIGIN = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 ARCHIVE_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e39629d45c4d"
-WORD_INDEX_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json"
+WORD_INDEX_ORIGIN = (
+    "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json"
+)
 WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
 SPLITS = ("train", "test")
 REVIEW_PATH = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
@@ -68,7 +70,9 @@ def read_reviews(path):
                 for member in archive:
                     match = REVIEW_PATH.search(member.name)
                     if match and member.isfile():
-                        found[_review_key(match)] = archive.extractfile(member).read().decode("utf-8")
+                        found[_review_key(match)] = (
+                            archive.extractfile(member).read().decode("utf-8")
+                        )
         else:
             raise BadInput(f"IMDb data not found at {path}")
     except (OSError, tarfile.TarError, EOFError, UnicodeDecodeError) as error:
@@ -128,10 +132,15 @@ def load_imdb(num_words=10000, source=None, word_index=None, seed=113):
             train, test = keras.datasets.imdb.load_data(num_words=num_words, seed=seed)
             return train, test, "keras.datasets.imdb.load_data (Keras's imdb.npz)"
         except Exception as error:  # offline, blocked or corrupt: fall back to the raw data
-            print(f"Keras's imdb.npz is not available ({type(error).__name__}); trying the raw dataset")
+            print(
+                f"Keras's imdb.npz is not available ({type(error).__name__}); "
+                "trying the raw dataset"
+            )
         source = _fetch(keras, "aclImdb_v1.tar.gz", ARCHIVE_ORIGIN, file_hash=ARCHIVE_SHA256)
     if word_index is None:
-        word_index = _fetch(keras, "imdb_word_index.json", WORD_INDEX_ORIGIN, file_hash=WORD_INDEX_MD5)
+        word_index = _fetch(
+            keras, "imdb_word_index.json", WORD_INDEX_ORIGIN, file_hash=WORD_INDEX_MD5
+        )
     index = read_word_index(word_index)
     reviews = read_reviews(source)
     splits = []
@@ -161,3 +170,13 @@ def _fetch(keras, name, origin, file_hash):
             f"cannot download {name} ({type(error).__name__}); pass the aclImdb directory or "
             f"aclImdb_v1.tar.gz with --imdb and the word index with --word-index"
         )
+
+
+def code_of_a_rare_word(word_index_path, num_words, rank=20000):
+    """The code :func:`encode` gives the word ranked ``rank`` (outside ``num_words``), or None
+    without a word index."""
+    if word_index_path is None:
+        return None
+    index = read_word_index(word_index_path)
+    rare_word = next(word for word, word_rank in index.items() if word_rank == rank)
+    return encode([f"the {rare_word}"], index, num_words)[0][-1]

@@ -2,16 +2,22 @@
 
 import numpy as np
 
-SEED_SENTENCES = [("the dog ate the apple".split(), 0.25), ("everybody read that book".split(), 0.78)]
+SEED_SENTENCES = [
+    ("the dog ate the apple".split(), 0.25),
+    ("everybody read that book".split(), 0.78),
+]
 
 
 def seed_task():
-    """Token ids (from 1; 0 is padding) of seed 000's two sentences, their targets, the vocabulary."""
+    """Token ids (from 1; 0 is padding) of seed 000's two sentences, their targets and the
+    vocabulary."""
     vocabulary = {}
     for words, _ in SEED_SENTENCES:
         for word in words:
             vocabulary.setdefault(word, len(vocabulary) + 1)
-    ids = [np.array([[vocabulary[w] for w in words]], dtype=np.int32) for words, _ in SEED_SENTENCES]
+    ids = [
+        np.array([[vocabulary[w] for w in words]], dtype=np.int32) for words, _ in SEED_SENTENCES
+    ]
     return ids, [target for _, target in SEED_SENTENCES], vocabulary
 
 

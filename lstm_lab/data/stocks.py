@@ -1,14 +1,27 @@
 """Daily stock prices (Date, Open, High, Low, Close, Adj Close, Volume), read and checked with
-pandas, or generated (claims C001-01 … C001-07)."""
+pandas, or generated; scaled and split the way seed 001 does (claims C001-01 … C001-07)."""
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from lstm_lab.errors import BadInput
 
 FEATURES = ["Open", "High", "Low", "Close", "Adj Close"]
 TARGET = "Volume"
 COLUMNS = ["Date", *FEATURES, TARGET]
+TRAIN_ROWS = 200  # the seed trains on the first 200 days and tests on the rest
+PRICES_FILE_NAME = "SBUX.csv"  # the seed's prices, as --data-dir holds them
+
+
+def prices_in(data_dir):
+    """``data_dir/SBUX.csv`` if it is there, else None (``data_dir`` may be None)."""
+    if data_dir is None:
+        return None
+    path = Path(data_dir) / PRICES_FILE_NAME
+    return path if path.exists() else None
 
 
 def read_prices(path):
@@ -21,7 +34,9 @@ def read_prices(path):
         raise BadInput(f"cannot read {path} as CSV: {' '.join(str(error).split())}")
     missing = [column for column in COLUMNS if column not in frame.columns]
     if missing:
-        raise BadInput(f"{path} lacks the column(s) {', '.join(missing)} (needs {', '.join(COLUMNS)})")
+        raise BadInput(
+            f"{path} lacks the column(s) {', '.join(missing)} (needs {', '.join(COLUMNS)})"
+        )
     dates = pd.to_datetime(frame["Date"], errors="coerce")
     if dates.isna().any():
         row = int(dates.isna().to_numpy().argmax())
@@ -30,11 +45,15 @@ def read_prices(path):
         values = pd.to_numeric(frame[column], errors="coerce")
         if values.isna().any():
             row = int(values.isna().to_numpy().argmax())
-            raise BadInput(f"{path}, data row {row + 1}: {column} is {frame[column].iloc[row]!r}, not a number")
+            raise BadInput(
+                f"{path}, data row {row + 1}: {column} is {frame[column].iloc[row]!r}, not a number"
+            )
         frame[column] = values.astype(float)
     frame = frame.assign(Date=dates).set_index("Date").sort_index()
     if frame.index.duplicated().any():
-        raise BadInput(f"{path} has the date {frame.index[frame.index.duplicated()][0].date()} twice")
+        raise BadInput(
+            f"{path} has the date {frame.index[frame.index.duplicated()][0].date()} twice"
+        )
     return frame[[*FEATURES, TARGET]]
 
 
@@ -55,7 +74,14 @@ def synthetic_prices(days=253, seed=0):
     volume = np.exp(np.log(8e6) + 20 * (day_range - day_range.mean()) + rng.normal(0, 0.25, days))
     dates = pd.bdate_range("2019-12-11", periods=days, name="Date")
     return pd.DataFrame(
-        {"Open": open_, "High": high, "Low": low, "Close": close, "Adj Close": 0.93 * close, TARGET: volume.round()},
+        {
+            "Open": open_,
+            "High": high,
+            "Low": low,
+            "Close": close,
+            "Adj Close": 0.93 * close,
+            TARGET: volume.round(),
+        },
         index=dates,
     )
 
@@ -68,3 +94,34 @@ def look_back_windows(features, targets, window):
     days = np.arange(window - 1, len(features))
     x = np.stack([features[day - window + 1 : day + 1] for day in days])
     return x, targets[days].reshape(-1, 1), days
+
+
+def scaled_split(frame, window=1, scale_on="all", train_rows=TRAIN_ROWS):
+    """The seed 001 pipeline's data: prices through StandardScaler, Volume through MinMaxScaler,
+    windows of ``window`` days, split at day ``train_rows``.
+
+    ``scale_on="all"`` fits the scalers on every row before the split, as the seed does;
+    ``"train"`` fits them on the training rows only. ``window`` > 1 feeds the model the last
+    ``window`` days of prices instead of one.
+    """
+    features = frame[FEATURES].to_numpy()
+    volume = frame[[TARGET]].to_numpy()
+    fit_rows = slice(None) if scale_on == "all" else slice(0, train_rows)
+    feature_scaler = StandardScaler().fit(features[fit_rows])
+    volume_scaler = MinMaxScaler().fit(volume[fit_rows])
+    x, y, days = look_back_windows(
+        feature_scaler.transform(features).astype(np.float32),
+        volume_scaler.transform(volume).astype(np.float32),
+        window,
+    )
+    train = days < train_rows
+    return {
+        "x_train": x[train],
+        "y_train": y[train],
+        "x_test": x[~train],
+        "y_test": y[~train],
+        "x_all": x,
+        "days": days,
+        "volume_scaler": volume_scaler,
+        "window": window,
+    }

@@ -19,9 +19,15 @@ ALICE_ORIGIN = (
     "5e5120e12a58a10254e0e6a42661d887e61c2aac/11-0.txt"
 )
 ALICE_SHA256 = "f17aa0bf7466424a8b357b688678666bad7a0148963ef349016a3098faa6bd1e"
-START_MARK = re.compile(r"^\*\*\* ?START OF (THIS|THE) PROJECT GUTENBERG EBOOK.*$", re.MULTILINE | re.IGNORECASE)
-END_MARK = re.compile(r"^\*\*\* ?END OF (THIS|THE) PROJECT GUTENBERG EBOOK.*$", re.MULTILINE | re.IGNORECASE)
-END_LINE = re.compile(r"^End of (the )?Project Gutenberg", re.MULTILINE | re.IGNORECASE)  # older editions
+START_MARK = re.compile(
+    r"^\*\*\* ?START OF (THIS|THE) PROJECT GUTENBERG EBOOK.*$", re.MULTILINE | re.IGNORECASE
+)
+END_MARK = re.compile(
+    r"^\*\*\* ?END OF (THIS|THE) PROJECT GUTENBERG EBOOK.*$", re.MULTILINE | re.IGNORECASE
+)
+END_LINE = re.compile(
+    r"^End of (the )?Project Gutenberg", re.MULTILINE | re.IGNORECASE
+)  # older editions
 MIN_CHARACTERS = 1000
 
 
@@ -42,7 +48,9 @@ def corpus_in(data_dir):
     """A copy of Alice in a data folder (the file names it is known by), or None."""
     if data_dir is None:
         return None
-    return next((Path(data_dir) / n for n in ALICE_FILE_NAMES if (Path(data_dir) / n).exists()), None)
+    return next(
+        (Path(data_dir) / n for n in ALICE_FILE_NAMES if (Path(data_dir) / n).exists()), None
+    )
 
 
 def load_corpus(path=None):
@@ -51,16 +59,23 @@ def load_corpus(path=None):
         from lstm_lab.backend import keras
 
         try:
-            path = keras.utils.get_file("alice_in_wonderland_pg11.txt", origin=ALICE_ORIGIN, file_hash=ALICE_SHA256)
+            path = keras.utils.get_file(
+                "alice_in_wonderland_pg11.txt", origin=ALICE_ORIGIN, file_hash=ALICE_SHA256
+            )
         except Exception as error:
-            raise BadInput(f"cannot download Alice in Wonderland ({type(error).__name__}); pass a text file with --corpus")
+            raise BadInput(
+                f"cannot download Alice in Wonderland ({type(error).__name__}); "
+                "pass a text file with --corpus"
+            )
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise BadInput(f"cannot read the corpus {path}: {error}")
     text = strip_gutenberg(text.replace("\r\n", "\n"))
     if len(text) < MIN_CHARACTERS:
-        raise BadInput(f"the corpus {path} has {len(text)} characters; at least {MIN_CHARACTERS} are needed")
+        raise BadInput(
+            f"the corpus {path} has {len(text)} characters; at least {MIN_CHARACTERS} are needed"
+        )
     return text
 
 

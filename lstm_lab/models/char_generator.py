@@ -9,6 +9,7 @@ import numpy as np
 from lstm_lab.backend import keras, tf
 from lstm_lab.training import reset_rnn_states
 
+
 def char_generator(vocabulary_size, embedding_dim=32, units=256, batch_size=None, stateful=False):
     """The generator; ``stateful=True`` with ``batch_size=1`` gives the one-step generation copy.
 
@@ -30,7 +31,9 @@ def char_generator(vocabulary_size, embedding_dim=32, units=256, batch_size=None
 def stateful_copy(model):
     """A stateful batch-1 model with the trained weights, for generating one character at a time."""
     embedding, lstm = model.get_layer("embedding"), model.get_layer("lstm")
-    copy = char_generator(embedding.input_dim, embedding.output_dim, lstm.units, batch_size=1, stateful=True)
+    copy = char_generator(
+        embedding.input_dim, embedding.output_dim, lstm.units, batch_size=1, stateful=True
+    )
     copy.set_weights(model.get_weights())
     return copy
 
@@ -53,7 +56,9 @@ def sample(stateful_model, vocabulary, prompt, length, temperature, seed=0):
         step(np.array([[i]], dtype=np.int32))
     current, drawn = vocabulary.encode(prompt[-1:])[0], []
     for _ in range(length):
-        probabilities = np.asarray(step(np.array([[current]], dtype=np.int32)), dtype=np.float64)[0, 0]
+        probabilities = np.asarray(step(np.array([[current]], dtype=np.int32)), dtype=np.float64)[
+            0, 0
+        ]
         logits = np.log(np.maximum(probabilities, 1e-12)) / temperature
         weights = np.exp(logits - logits.max())
         current = rng.choice(len(weights), p=weights / weights.sum())

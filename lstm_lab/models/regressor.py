@@ -1,12 +1,20 @@
 """Regression on token sequences (seed 000): which output of the LSTM the head reads."""
 
+import numpy as np
+
 from lstm_lab.backend import keras
 
 HEADS = ("per-token", "last step", "mean-pooled", "bidirectional")
 
 
-def sequence_regressor(vocabulary_size, head="last step", embedding_dim=6, hidden=6, activation="relu",
-                       learning_rate=1e-3):
+def sequence_regressor(
+    vocabulary_size,
+    head="last step",
+    embedding_dim=6,
+    hidden=6,
+    activation="relu",
+    learning_rate=1e-3,
+):
     """Embedding -> LSTM -> Dense(1): ``head`` says what the Dense layer sees.
 
     - "per-token": every step (return_sequences=True): one value per token, (batch, steps, 1);
@@ -17,7 +25,9 @@ def sequence_regressor(vocabulary_size, head="last step", embedding_dim=6, hidde
     None (linear), the usual choice for regression.
     """
     inputs = keras.Input(shape=(None,), dtype="int32", name="tokens")
-    x = keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="embedding")(inputs)
+    x = keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="embedding")(
+        inputs
+    )
     if head == "per-token":
         x = keras.layers.LSTM(hidden, return_sequences=True, name="lstm")(x)
     elif head == "last step":
@@ -33,3 +43,36 @@ def sequence_regressor(vocabulary_size, head="last step", embedding_dim=6, hidde
     model = keras.Model(inputs, outputs, name=f"regressor_{head.replace(' ', '_')}")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
     return model
+
+
+def train_one_sentence_at_a_time(model, sentences, targets, epochs):
+    """Seed 000's loop: ``epochs`` passes over the sentences, one ``train_on_batch`` each, the
+    sentence's target broadcast to every token for a per-token model. Returns the model's
+    outputs for each sentence before and after, flattened: ``{"before": [...], "after": [...]}``.
+    """
+    per_token = len(model.output.shape) == 3
+    before = [np.asarray(model(ids)).ravel() for ids in sentences]
+    for _ in range(epochs):
+        for ids, target in zip(sentences, targets):
+            shape = (1, ids.shape[1], 1) if per_token else (1, 1)
+            model.train_on_batch(ids, np.full(shape, target, dtype=np.float32))
+    return {"before": before, "after": [np.asarray(model(ids)).ravel() for ids in sentences]}
+
+
+def test_mse_on_generated_task(
+    head, ids, scores, lengths, train_rows, epochs, seed, vocabulary_size=41
+):
+    """Train a linear ``head`` regressor (embedding 16, LSTM 16, Adam 0.01) on the first
+    ``train_rows`` sentences of :func:`lstm_lab.data.sentences.generated_task` and return its
+    MSE on the rest. A per-token model trains on the score at every token and is read at
+    the sentence's last real token. ``vocabulary_size`` counts the padding id 0."""
+    keras.utils.set_random_seed(seed)
+    model = sequence_regressor(
+        vocabulary_size, head, embedding_dim=16, hidden=16, activation=None, learning_rate=0.01
+    )
+    y = np.repeat(scores[:, :, None], ids.shape[1], axis=1) if head == "per-token" else scores
+    model.fit(ids[:train_rows], y[:train_rows], batch_size=32, epochs=epochs, verbose=0)
+    predicted = np.asarray(model.predict(ids[train_rows:], verbose=0))
+    if head == "per-token":
+        predicted = predicted[np.arange(len(predicted)), lengths[train_rows:] - 1]
+    return float(np.mean((predicted.reshape(-1) - scores[train_rows:, 0]) ** 2))

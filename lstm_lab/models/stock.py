@@ -1,6 +1,9 @@
 """The stock-volume LSTM of seed 001 in Keras (claim C001-03)."""
 
+import numpy as np
+
 from lstm_lab.backend import keras
+from lstm_lab.training import compiled_fit
 
 
 def stock_volume_lstm(features=5, window=1, hidden=2, learning_rate=1e-3):
@@ -23,3 +26,15 @@ def pytorch_parameter_count(features=5, hidden=2):
     """The seed's PyTorch model: nn.LSTM (weights + bias_ih + bias_hh), fc_1, fc."""
     lstm = 4 * hidden * (features + hidden) + 2 * 4 * hidden
     return lstm + (hidden * 128 + 128) + (128 + 1)
+
+
+def train_and_predict_volume(data, epochs, seed):
+    """Full-batch Adam for ``epochs`` on :func:`lstm_lab.data.stocks.scaled_split` data (the
+    seed's loop). Returns Volume predicted for every day, the losses and the trained model."""
+    keras.utils.set_random_seed(seed)
+    model = stock_volume_lstm(window=data["window"])
+    history = compiled_fit(
+        model, data["x_train"], data["y_train"], epochs=epochs, batch_size=len(data["x_train"])
+    )
+    scaled = np.asarray(model(data["x_all"]))
+    return data["volume_scaler"].inverse_transform(scaled)[:, 0], history["loss"], model

@@ -30,7 +30,9 @@ def probe_masking(units=8, features=3, length=5, padding=4, seed=0, initial_weig
     padded = {"pre": np.concatenate([zeros, x], axis=1), "post": np.concatenate([x, zeros], axis=1)}
     masked = _final_state_model(units, features, masked=True, seed=seed)
     if not initial_weights:
-        masked.set_weights([rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in masked.get_weights()])
+        masked.set_weights(
+            [rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in masked.get_weights()]
+        )
     plain = _final_state_model(units, features, masked=False, seed=seed)
     plain.set_weights(masked.get_weights())
     reference = plain(x)

@@ -6,14 +6,14 @@ An ``LSTM(1)`` on one input feature has a kernel (1 x 4), a recurrent kernel
 least squares against all 24 distinct printed numbers (the 18 of the
 sequence output and the 6 cell states; the final h is the sequence's last
 column) from several random starts, with the NumPy LSTM of
-:mod:`lstm_lab.reference` in float64.
+:mod:`lstm_lab.references.numpy_cells` in float64.
 """
 
 import numpy as np
 from scipy.optimize import least_squares
 
-from lstm_lab import reference
 from lstm_lab.claims import max_abs_difference
+from lstm_lab.references import numpy_cells
 
 DEFAULT_BIAS = np.array([0.0, 1.0, 0.0, 0.0])  # gates i, f, c, o; unit_forget_bias sets f to 1
 
@@ -25,7 +25,7 @@ def lstm1_weights(params, bias=DEFAULT_BIAS):
 
 
 def residuals(params, inputs, sequences, final_c):
-    sequence, _, c = reference.lstm(inputs[..., None], lstm1_weights(params))
+    sequence, _, c = numpy_cells.lstm(inputs[..., None], lstm1_weights(params))
     return np.concatenate([(sequence[..., 0] - sequences).ravel(), c[:, 0] - final_c])
 
 

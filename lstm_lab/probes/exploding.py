@@ -29,4 +29,11 @@ def train_recording(steps=300, gain=4.0, learning_rate=0.1, seed=0, **clipping):
         return loss, tf.linalg.global_norm(gradients)
 
     records = [step(x[i : i + 1], y[i : i + 1]) for i in range(steps)]
-    return np.array([float(l) for l, _ in records]), np.array([float(n) for _, n in records])
+    return np.array([float(loss) for loss, _ in records]), np.array([float(n) for _, n in records])
+
+
+def largest_loss(losses):
+    """The largest loss of a run; ``inf`` if any loss overflowed to inf or NaN (the largest
+    spike of all)."""
+    losses = np.asarray(losses)
+    return float("inf") if not np.all(np.isfinite(losses)) else float(losses.max())

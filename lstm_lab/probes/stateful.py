@@ -101,11 +101,11 @@ def probe_long_sequence(length=120, chunk=10, units=8, features=3, seed=2):
     }
 
 
-def probe_other_batch_size(built_for=4, fed=2, units=8, steps=5, features=3):
+def probe_other_batch_size(built_for=4, fed=2, units=8, steps=5, features=3, seed=3):
     """L-03-01: call a stateful layer built for batch ``built_for`` with batch ``fed``."""
-    model = lstm_model(units, steps, features, stateful=True, batch_size=built_for)
+    model = lstm_model(units, steps, features, stateful=True, batch_size=built_for, seed=seed)
     try:
-        output = model(_random_sequences((fed, steps, features), seed=3))
+        output = model(_random_sequences((fed, steps, features), seed))
     except Exception as error:  # the type is part of what we record
         return {"raised": True, "error": error_summary(error)}
     return {"raised": False, "error": f"no error; output shape {tuple(output.shape)}"}

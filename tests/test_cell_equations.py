@@ -1,4 +1,4 @@
-from lstm_lab.cells import compare_with_reference, probe_forced_gates
+from lstm_lab.probes.cell_equations import compare_with_reference, probe_forced_gates
 
 
 def test_forcing_the_gates_clears_or_copies_the_memory():
@@ -11,5 +11,10 @@ def test_forcing_the_gates_clears_or_copies_the_memory():
 
 def test_every_layer_matches_its_numpy_equations():
     differences = compare_with_reference()
-    assert set(differences) == {"SimpleRNN", "GRU (reset_after=True)", "GRU (reset_after=False)", "LSTM"}
+    assert set(differences) == {
+        "SimpleRNN",
+        "GRU (reset_after=True)",
+        "GRU (reset_after=False)",
+        "LSTM",
+    }
     assert max(differences.values()) <= 1e-6

@@ -28,7 +28,9 @@ def probe_bidirectional(units=4, steps=6, features=3, seed=0):
     keras.utils.set_random_seed(seed)
     x = _random((2, steps, features), seed)
     inputs = keras.Input(shape=(steps, features))
-    layer = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True, return_state=True))
+    layer = keras.layers.Bidirectional(
+        keras.layers.LSTM(units, return_sequences=True, return_state=True)
+    )
     model = keras.Model(inputs, layer(inputs))
     output, forward_h, forward_c, backward_h, backward_c = (np.asarray(t) for t in model(x))
     forward, backward = output[..., :units], output[..., units:]
@@ -42,13 +44,19 @@ def probe_bidirectional(units=4, steps=6, features=3, seed=0):
     return {
         "output width": output.shape[-1],
         "forward half, last step - forward final h": max_abs_difference(forward[:, -1], forward_h),
-        "backward half, first step - backward final h": max_abs_difference(backward[:, 0], backward_h),
-        "backward half, last step - backward final h": max_abs_difference(backward[:, -1], backward_h),
+        "backward half, first step - backward final h": max_abs_difference(
+            backward[:, 0], backward_h
+        ),
+        "backward half, last step - backward final h": max_abs_difference(
+            backward[:, -1], backward_h
+        ),
         "states [1:3] - forward layer's (h, c)": max(
-            max_abs_difference(forward_h, own_forward_h), max_abs_difference(forward_c, own_forward_c)
+            max_abs_difference(forward_h, own_forward_h),
+            max_abs_difference(forward_c, own_forward_c),
         ),
         "states [3:5] - backward layer's (h, c)": max(
-            max_abs_difference(backward_h, own_backward_h), max_abs_difference(backward_c, own_backward_c)
+            max_abs_difference(backward_h, own_backward_h),
+            max_abs_difference(backward_c, own_backward_c),
         ),
         "earlier tokens changed: backward half, last step moves by": max_abs_difference(
             changed_output[:, -1, units:], backward[:, -1]
@@ -73,8 +81,12 @@ def probe_concatenation(units=4, steps=6, features=3, seed=0):
     return {
         "along time: shape": list(joined_time.shape),
         "along features: shape": list(joined_features.shape),
-        "along time: last step - second branch's last step": max_abs_difference(joined_time[:, -1], b[:, -1]),
-        "along time: last step - first branch's last step": max_abs_difference(joined_time[:, -1], a[:, -1]),
+        "along time: last step - second branch's last step": max_abs_difference(
+            joined_time[:, -1], b[:, -1]
+        ),
+        "along time: last step - first branch's last step": max_abs_difference(
+            joined_time[:, -1], a[:, -1]
+        ),
         "along features: last step - both branches' last steps": max_abs_difference(
             joined_features[:, -1], np.concatenate([a[:, -1], b[:, -1]], axis=-1)
         ),

@@ -1,4 +1,4 @@
-"""Keras's recurrent layers against the NumPy equations of :mod:`lstm_lab.reference`.
+"""Keras's recurrent layers against the NumPy equations of :mod:`lstm_lab.references.numpy_cells`.
 
 - :func:`compare_with_reference` (claim C002-12): SimpleRNN, GRU (both reset modes) and
   LSTM with random weights over a sequence, Keras against NumPy.
@@ -15,9 +15,9 @@ whatever the input. One step of a Keras ``LSTM`` from a given (h, c) then shows:
 
 import numpy as np
 
-from lstm_lab import reference
 from lstm_lab.backend import keras
 from lstm_lab.claims import max_abs_difference
+from lstm_lab.references import numpy_cells
 
 SATURATE = 50.0
 
@@ -33,16 +33,16 @@ def compare_with_reference(units=3, steps=7, features=5, batch=4, seed=0):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, steps, features)).astype(np.float32)
     cases = {
-        "SimpleRNN": (keras.layers.SimpleRNN(units, return_sequences=True), reference.simple_rnn),
+        "SimpleRNN": (keras.layers.SimpleRNN(units, return_sequences=True), numpy_cells.simple_rnn),
         "GRU (reset_after=True)": (
             keras.layers.GRU(units, return_sequences=True, reset_after=True),
-            lambda x, w: reference.gru(x, w, reset_after=True),
+            lambda x, w: numpy_cells.gru(x, w, reset_after=True),
         ),
         "GRU (reset_after=False)": (
             keras.layers.GRU(units, return_sequences=True, reset_after=False),
-            lambda x, w: reference.gru(x, w, reset_after=False),
+            lambda x, w: numpy_cells.gru(x, w, reset_after=False),
         ),
-        "LSTM": (keras.layers.LSTM(units, return_sequences=True), reference.lstm),
+        "LSTM": (keras.layers.LSTM(units, return_sequences=True), numpy_cells.lstm),
     }
     differences = {}
     for name, (layer, numpy_layer) in cases.items():
@@ -82,13 +82,15 @@ def probe_forced_gates(units=3, features=2, seed=0):
 
     clear = forced_gate_weights(kernel, recurrent_kernel, forget=False, write=True)
     copy = forced_gate_weights(kernel, recurrent_kernel, forget=True, write=False)
-    candidate = reference.lstm_gates(x, h0, clear)["candidate"]
+    candidate = numpy_cells.lstm_gates(x, h0, clear)["candidate"]
     c_cleared = one_lstm_step(clear, x, h0, c0)
     c_cleared_other_h = one_lstm_step(clear, x, other_h0, c0)
     c_copied = one_lstm_step(copy, x, h0, c0)
     return {
         "f=0, i=1: c_t - candidate": max_abs_difference(c_cleared, candidate),
         "f=0, i=1: c_t - c_(t-1)": max_abs_difference(c_cleared, c0),
-        "f=0, i=1: c_t change when h_(t-1) changes": max_abs_difference(c_cleared_other_h, c_cleared),
+        "f=0, i=1: c_t change when h_(t-1) changes": max_abs_difference(
+            c_cleared_other_h, c_cleared
+        ),
         "f=1, i=0: c_t - c_(t-1)": max_abs_difference(c_copied, c0),
     }

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lstm_lab import reference
 from lstm_lab.backend import keras
+from lstm_lab.references import numpy_cells
 
 TOLERANCE = 1e-6  # float32 Keras against float64 NumPy over 7 steps
 
@@ -24,7 +24,9 @@ def x():
 
 def random_weights(layer):
     rng = np.random.default_rng(1)
-    layer.set_weights([rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in layer.get_weights()]
+    )
 
 
 def test_simple_rnn_matches_keras(x):
@@ -32,7 +34,7 @@ def test_simple_rnn_matches_keras(x):
     keras_run(layer, x)
     random_weights(layer)
     sequence, h = keras_run(layer, x)
-    ref_sequence, ref_h = reference.simple_rnn(x, layer.get_weights())
+    ref_sequence, ref_h = numpy_cells.simple_rnn(x, layer.get_weights())
     np.testing.assert_allclose(sequence, ref_sequence, atol=TOLERANCE)
     np.testing.assert_allclose(h, ref_h, atol=TOLERANCE)
 
@@ -44,7 +46,7 @@ def test_lstm_matches_keras_from_a_given_state(x):
     keras_run(layer, x, [h0, c0])
     random_weights(layer)
     sequence, h, c = keras_run(layer, x, [h0, c0])
-    ref_sequence, ref_h, ref_c = reference.lstm(x, layer.get_weights(), h0, c0)
+    ref_sequence, ref_h, ref_c = numpy_cells.lstm(x, layer.get_weights(), h0, c0)
     np.testing.assert_allclose(sequence, ref_sequence, atol=TOLERANCE)
     np.testing.assert_allclose(h, ref_h, atol=TOLERANCE)
     np.testing.assert_allclose(c, ref_c, atol=TOLERANCE)
@@ -57,7 +59,7 @@ def test_gru_matches_keras_in_both_reset_modes(x, reset_after):
     random_weights(layer)
     assert layer.get_weights()[2].shape == ((2, 9) if reset_after else (9,))
     sequence, h = keras_run(layer, x)
-    ref_sequence, ref_h = reference.gru(x, layer.get_weights(), reset_after)
+    ref_sequence, ref_h = numpy_cells.gru(x, layer.get_weights(), reset_after)
     np.testing.assert_allclose(sequence, ref_sequence, atol=TOLERANCE)
     np.testing.assert_allclose(h, ref_h, atol=TOLERANCE)
 
@@ -67,6 +69,6 @@ def test_the_two_gru_modes_really_differ(x):
     keras_run(layer, x)
     random_weights(layer)
     kernel, recurrent, bias = layer.get_weights()
-    after = reference.gru(x, [kernel, recurrent, np.stack([bias, np.zeros_like(bias)])], True)[1]
-    before = reference.gru(x, [kernel, recurrent, bias], False)[1]
+    after = numpy_cells.gru(x, [kernel, recurrent, np.stack([bias, np.zeros_like(bias)])], True)[1]
+    before = numpy_cells.gru(x, [kernel, recurrent, bias], False)[1]
     assert np.max(np.abs(after - before)) > 1e-3

@@ -45,7 +45,12 @@ def torch_parameters(kind, weights):
     """One Keras layer's weights as ``{suffix: array}`` for PyTorch (suffix e.g. ``ih``)."""
     kernel, recurrent_kernel, bias = weights
     if kind == "LSTM":
-        return {"weight_ih": kernel.T, "weight_hh": recurrent_kernel.T, "bias_ih": bias, "bias_hh": np.zeros_like(bias)}
+        return {
+            "weight_ih": kernel.T,
+            "weight_hh": recurrent_kernel.T,
+            "bias_ih": bias,
+            "bias_hh": np.zeros_like(bias),
+        }
     if kind == "GRU":
         if np.ndim(bias) != 2:
             raise ValueError("only GRU(reset_after=True) has a PyTorch equivalent")
@@ -69,11 +74,15 @@ def load_into_torch(torch_module, kind, layer_weights):
             layer, direction = divmod(index, directions)
             suffix = f"_l{layer}" + ("_reverse" if direction else "")
             for name, value in torch_parameters(kind, weights).items():
-                getattr(torch_module, name + suffix).copy_(torch.from_numpy(np.ascontiguousarray(value)))
+                getattr(torch_module, name + suffix).copy_(
+                    torch.from_numpy(np.ascontiguousarray(value))
+                )
 
 
 def _random_weights(layer, rng):
-    layer.set_weights([rng.normal(scale=0.4, size=w.shape).astype(np.float32) for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=0.4, size=w.shape).astype(np.float32) for w in layer.get_weights()]
+    )
 
 
 def _largest_difference(pairs):
@@ -98,7 +107,8 @@ def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):
         sequence, state = module(torch.from_numpy(x))
     torch_states = state if kind == "LSTM" else (state,)
     pairs = [(keras_outputs[0], sequence)] + [
-        (keras_state, torch_state[0]) for keras_state, torch_state in zip(keras_outputs[1:], torch_states)
+        (keras_state, torch_state[0])
+        for keras_state, torch_state in zip(keras_outputs[1:], torch_states)
     ]
     return {
         "max abs difference": _largest_difference(pairs),
@@ -109,15 +119,20 @@ def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):
 
 
 def compare_bidirectional_stack(units=5, steps=7, features=4, batch=3, seed=0):
-    """Two stacked Bidirectional Keras LSTMs against ``nn.LSTM(num_layers=2, bidirectional=True)``."""
+    """Two stacked Bidirectional Keras LSTMs against
+    ``nn.LSTM(num_layers=2, bidirectional=True)``."""
     torch, reason = torch_or_reason()
     if torch is None:
         raise RuntimeError(reason)
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, steps, features)).astype(np.float32)
     inputs = keras.Input(shape=(steps, features))
-    lower = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True, return_state=True))
-    upper = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True, return_state=True))
+    lower = keras.layers.Bidirectional(
+        keras.layers.LSTM(units, return_sequences=True, return_state=True)
+    )
+    upper = keras.layers.Bidirectional(
+        keras.layers.LSTM(units, return_sequences=True, return_state=True)
+    )
     sequence_0, *states_0 = lower(inputs)
     sequence_1, *states_1 = upper(sequence_0)
     model = keras.Model(inputs, [sequence_1, *states_0, *states_1])

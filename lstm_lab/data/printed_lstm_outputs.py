@@ -38,3 +38,29 @@ FINAL_C = np.array([0.01655067, 0.01227413, 0.02506882, 0.02414548, 0.01798305, 
 
 # Rows whose inputs share a prefix: (row, row, number of shared leading steps).
 SHARED_PREFIXES = [(1, 4, 1), (2, 5, 2)]
+
+
+def shares_prefixes(sequences):
+    """Do rows with a common input prefix have exactly equal outputs over that prefix?"""
+    return all(np.array_equal(sequences[a, :n], sequences[b, :n]) for a, b, n in SHARED_PREFIXES)
+
+
+def printed_and_reproduced(outputs):
+    """Every printed array of the four settings beside its reproduction, both flattened.
+
+    ``outputs`` maps a setting ("default", "return_sequences=True", "return_state=True",
+    "both") to the list of arrays a model with that setting returned.
+    """
+    pairs = [
+        (FINAL_H, outputs["default"][0]),
+        (SEQUENCES, outputs["return_sequences=True"][0]),
+        (FINAL_H, outputs["return_state=True"][0]),
+        (FINAL_H, outputs["return_state=True"][1]),
+        (FINAL_C, outputs["return_state=True"][2]),
+        (SEQUENCES, outputs["both"][0]),
+        (FINAL_H, outputs["both"][1]),
+        (FINAL_C, outputs["both"][2]),
+    ]
+    printed = np.concatenate([np.ravel(doc) for doc, _ in pairs])
+    reproduced = np.concatenate([np.ravel(obs) for _, obs in pairs]).astype(np.float64)
+    return printed, reproduced

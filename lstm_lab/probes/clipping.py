@@ -37,7 +37,7 @@ def keras_clipped(gradients, **clipping):
 def torch_clipped(gradients, threshold, jointly):
     """What ``torch.nn.utils.clip_grad_norm_`` leaves in the gradients, per parameter (the
     seed's loop) or over all of them; None without PyTorch."""
-    from lstm_lab.torch_mapping import torch_or_reason
+    from lstm_lab.references.torch_mapping import torch_or_reason
 
     torch, _ = torch_or_reason()
     if torch is None:
@@ -55,7 +55,9 @@ def probe_clipping(threshold=10.0, seed=0):
     rng = np.random.default_rng(seed)
     # Shapes of a SimpleRNN(16) + Dense(1) on one feature; norms from about 3 to about 60.
     shapes, scales = [(1, 16), (16, 16), (16,), (16, 1), (1,)], [15.0, 4.0, 1.0, 2.0, 3.0]
-    gradients = [rng.normal(scale=s, size=shape).astype(np.float32) for shape, s in zip(shapes, scales)]
+    gradients = [
+        rng.normal(scale=s, size=shape).astype(np.float32) for shape, s in zip(shapes, scales)
+    ]
     each, jointly = clip_each(gradients, threshold), clip_jointly(gradients, threshold)
     by_clipnorm = keras_clipped(gradients, clipnorm=threshold)
     by_global = keras_clipped(gradients, global_clipnorm=threshold)
@@ -72,5 +74,7 @@ def probe_clipping(threshold=10.0, seed=0):
     per_parameter = torch_clipped(gradients, threshold, jointly=False)
     if per_parameter is not None:
         result["clipnorm - torch clip_grad_norm_ per parameter"] = gap(by_clipnorm, per_parameter)
-        result["global_clipnorm - torch clip_grad_norm_ on all"] = gap(by_global, torch_clipped(gradients, threshold, True))
+        result["global_clipnorm - torch clip_grad_norm_ on all"] = gap(
+            by_global, torch_clipped(gradients, threshold, True)
+        )
     return result

@@ -21,6 +21,7 @@ import itertools
 import numpy as np
 
 from lstm_lab.backend import keras
+from lstm_lab.errors import error_summary
 
 KINDS = ("SimpleRNN", "GRU", "LSTM")
 STATES = {"SimpleRNN": 1, "GRU": 1, "LSTM": 2}
@@ -95,8 +96,12 @@ def shape_table(units=3, batch=2, steps=7, features=5, kinds=KINDS, seed=0):
     ):
         model = build(kind, wrapper, return_sequences, return_state, layers, units, steps, features)
         result = model(x)
-        observed = [tuple(t.shape) for t in (result if isinstance(result, (list, tuple)) else [result])]
-        expected = expected_outputs(kind, wrapper, return_sequences, return_state, layers, units, batch, steps)
+        observed = [
+            tuple(t.shape) for t in (result if isinstance(result, (list, tuple)) else [result])
+        ]
+        expected = expected_outputs(
+            kind, wrapper, return_sequences, return_state, layers, units, batch, steps
+        )
         rows.append(
             {
                 "layer": kind,
@@ -142,6 +147,35 @@ def parameters_by_sequence_length(lengths=(5, 50, None), units=20, features=100)
     """C003-03: one set of weights for every step, so the count ignores the length."""
     counts = {}
     for length in lengths:
-        model = keras.Sequential([keras.Input(shape=(length, features)), keras.layers.SimpleRNN(units)])
+        model = keras.Sequential(
+            [keras.Input(shape=(length, features)), keras.layers.SimpleRNN(units)]
+        )
         counts[str(length)] = model.count_params()
     return counts
+
+
+def stacking_error(units=3, steps=7, features=5):
+    """What Keras says when the lower of two stacked LSTMs returns only its last output
+    (``error_summary`` of the exception), or ``"no error"``."""
+    inputs = keras.Input(shape=(steps, features))
+    try:
+        keras.layers.LSTM(units)(keras.layers.LSTM(units)(inputs))
+    except ValueError as error:
+        return error_summary(error)
+    return "no error"
+
+
+def stacked_simple_rnn_shapes(layers_options=(1, 2), batch=3, steps=10, features=100, units=20):
+    """``{layers: "out (3, 10, 20), h (3, 20), ..."}`` for ``layers`` stacked
+    ``SimpleRNN(units, return_sequences=True, return_state=True)``: the Keras side of seed
+    003's ``nn.RNN`` shapes."""
+    shapes = {}
+    for layers in layers_options:
+        inputs = keras.Input(shape=(steps, features), batch_size=batch)
+        x, states = inputs, []
+        for _ in range(layers):
+            x, h = keras.layers.SimpleRNN(units, return_sequences=True, return_state=True)(x)
+            states.append(h)
+        state_shapes = ", ".join(f"h {tuple(h.shape)}" for h in states)
+        shapes[layers] = f"out {tuple(x.shape)}, {state_shapes}"
+    return shapes

@@ -1,0 +1,142 @@
+"""The harness every experiment runs in: its options, its seed, one progress printer, its report.
+
+    lab = Experiment(__doc__, "03_stateful_alphabet", TITLE, PROFILES, argv)
+    lab.progress("training the tutorial's model")
+    lab.reseed()                                   # keras.utils.set_random_seed(--seed)
+    lab.report.check("C004-01", documented=1.0, observed=accuracy)
+    return lab.report.write()
+
+and at the end of the script ``run(main)``, which turns bad input into one line on stderr
+and exit code 2. Every experiment takes ``--profile``, ``--seed``, ``--results-dir``,
+``--data-dir`` and ``--verbose``; ``options`` adds its own (``{"--csv": {"type": Path}}``).
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from lstm_lab.errors import BadInput
+from lstm_lab.report import Report
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def project_root():
+    """The checkout that holds ``experiments/``, or the working directory if installed elsewhere."""
+    return PROJECT_DIR if (PROJECT_DIR / "experiments").is_dir() else Path.cwd()
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (no usage block) and exits 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def experiment_parser(doc):
+    """The options every experiment takes; ``doc`` is the experiment's module docstring."""
+    parser = OneLineParser(
+        description=doc.strip().splitlines()[0],
+        epilog="Exit codes: 0 all claims as expected, 1 a verdict differs, 2 bad input.",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=["full", "quick"],
+        default="full",
+        help="full: the documented hyper-parameters; quick: a seconds-long smoke run",
+    )
+    parser.add_argument("--seed", type=non_negative_int, default=7, help="random seed (default 7)")
+    parser.add_argument(
+        "--results-dir",
+        type=Path,
+        default=project_root() / "results",
+        help="where results/<experiment>/ is written (default: the project's results/)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="a folder holding local copies of the data files (see the README); experiments "
+        "that need none ignore it, so `lstm-lab run all --data-dir DIR` works",
+    )
+    parser.add_argument("--verbose", action="store_true", help="show Keras training progress")
+    return parser
+
+
+class Experiment:
+    """One run of an experiment: parsed options, the chosen profile's settings, the report.
+
+    Args:
+        doc: the experiment's module docstring (its first line is the ``--help`` text).
+        name: the results folder's name, e.g. ``"03_stateful_alphabet"``.
+        title: the report's title.
+        profiles: ``{"full": {...}, "quick": {...}}``; :attr:`settings` is the chosen one.
+        argv: the command-line arguments (default ``sys.argv[1:]``).
+        options: extra ``add_argument`` calls, ``{"--csv": {"type": Path, "help": ...}}``.
+    """
+
+    def __init__(self, doc, name, title, profiles, argv=None, options=None):
+        parser = experiment_parser(doc)
+        for flag, keywords in (options or {}).items():
+            parser.add_argument(flag, **keywords)
+        self.args = parser.parse_args(argv)
+        self.settings = profiles[self.args.profile]
+        self.seed = self.args.seed
+        self.report = Report(
+            name,
+            title,
+            profile=self.args.profile,
+            seed=self.seed,
+            results_dir=self.args.results_dir,
+        )
+        self._started = time.perf_counter()
+
+    def seed_for(self, purpose, offset=0):
+        """The seed for one random thing (a probe, a data set): ``--seed`` plus ``offset``
+        (for runs repeated over several seeds), recorded under ``purpose`` in the report."""
+        seed = self.seed + offset
+        self.report.seeds[purpose] = seed
+        return seed
+
+    def reseed(self, purpose, offset=0):
+        """Seed Python, NumPy and the backend before ``purpose`` (a model's weights, its
+        training) with :meth:`seed_for`'s seed; returns it."""
+        from lstm_lab.backend import keras
+
+        seed = self.seed_for(purpose, offset)
+        keras.utils.set_random_seed(seed)
+        return seed
+
+    def show_history(self, history, every):
+        """With ``--verbose``, print a :func:`lstm_lab.training.compiled_fit` history."""
+        if self.args.verbose:
+            from lstm_lab.training import print_history
+
+            print_history(history, every)
+
+    def progress(self, message):
+        """One line of progress, with the seconds since the experiment started."""
+        print(f"[{time.perf_counter() - self._started:6.1f} s] {message}", flush=True)
+
+
+def run(main):
+    """Run an experiment's ``main()`` and exit with its code; bad input exits 2 in one line."""
+    try:
+        code = main()
+    except BadInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print("interrupted: no results were written", file=sys.stderr)
+        code = 130
+    sys.exit(code)

@@ -1,0 +1,155 @@
+"""The results directory: writing a run's folder atomically, reading ``metrics.json`` back,
+and the index ``results/README.md``.
+
+A run's files are written into a hidden staging folder beside the final one, which is then
+swapped into place, so a crash leaves the previous report whole and never half a new one.
+Readers ignore hidden folders, so a staging folder left by a killed process is never read.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from lstm_lab.claims import VERDICTS
+from lstm_lab.errors import BadInput
+from lstm_lab.render import short
+
+INDEX_NAME = "README.md"
+
+
+def check_writable(results_dir):
+    """BadInput unless ``results_dir`` exists as a writable folder or could be created.
+
+    Creates nothing: an experiment checks this before it starts, and only writes at the end.
+    """
+    path = Path(results_dir)
+    existing = path
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise BadInput(f"results directory {path} is not writable: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BadInput(f"results directory {path} is not writable: permission denied on {existing}")
+    return path
+
+
+def write_folder_atomically(final, files):
+    """Write ``files`` (name -> bytes) as the folder ``final``, replacing it whole."""
+    final = Path(final)
+    parent, name = final.parent, final.name
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BadInput(f"cannot create {parent}: {error.strerror or error}")
+    _recover_interrupted_swap(final)
+    staging = parent / f".{name}.tmp-{os.getpid()}"
+    previous = parent / f".{name}.old-{os.getpid()}"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for file_name, content in files.items():
+            (staging / file_name).write_bytes(content)
+        if final.exists():
+            final.rename(previous)
+        staging.rename(final)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if previous.exists() and not final.exists():
+            previous.rename(final)
+        raise BadInput(f"cannot write {final}: {error.strerror or error}")
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _recover_interrupted_swap(final):
+    """A run killed between the two renames leaves ``.name.old-PID``: put it back."""
+    if final.exists():
+        for leftover in final.parent.glob(f".{final.name}.old-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        return
+    for leftover in sorted(final.parent.glob(f".{final.name}.old-*")):
+        leftover.rename(final)
+        return
+
+
+def write_file_atomically(path, content):
+    path = Path(path)
+    staging = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        staging.write_bytes(content)
+        os.replace(staging, path)
+    except OSError as error:
+        staging.unlink(missing_ok=True)
+        raise BadInput(f"cannot write {path}: {error.strerror or error}")
+
+
+# -- reading ----------------------------------------------------------------------------
+def read_metrics(metrics_file):
+    """A run's metrics.json, checked for what the index and ``list`` need; BadInput if not."""
+    try:
+        data = json.loads(Path(metrics_file).read_text())
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        for key in ("profile", "wall_seconds", "claims"):
+            if key not in data:
+                raise KeyError(key)
+        for claim in data["claims"]:
+            claim["id"], claim["verdict"], claim["expect"]  # noqa: B018 (each must be there)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BadInput(
+            f"{metrics_file} is not a valid metrics file: {type(error).__name__} {error}"
+        )
+    return data
+
+
+def verdict_counts(claims):
+    """``{"confirmed": n, "refuted": n, "error": n}`` and the ids whose verdict was unexpected."""
+    counts = {v: sum(c["verdict"] == v for c in claims) for v in VERDICTS}
+    unexpected = [c["id"] for c in claims if c["verdict"] != c["expect"]]
+    return counts, unexpected
+
+
+def runs_in(results_dir):
+    """Every ``results_dir/<experiment>/metrics.json`` in name order, hidden folders left out."""
+    return [
+        path
+        for path in sorted(Path(results_dir).glob("*/metrics.json"))
+        if not path.parent.name.startswith(".")
+    ]
+
+
+# -- the index --------------------------------------------------------------------------
+def write_index(results_dir):
+    """Regenerate ``results/README.md`` from every ``results/*/metrics.json``."""
+    results_dir = Path(results_dir)
+    rows = []
+    for metrics_file in runs_in(results_dir):
+        data = read_metrics(metrics_file)
+        counts, unexpected = verdict_counts(data["claims"])
+        name = metrics_file.parent.name
+        rows.append(
+            f"| [{name}]({name}/report.md) | {short(data.get('title', ''), 70)} | "
+            f"{data['profile']} | {len(data['claims'])} | {counts['confirmed']} | "
+            f"{counts['refuted']} | {counts['error']} | "
+            f"{'yes' if not unexpected else 'no: ' + ', '.join(unexpected)} | "
+            f"{data['wall_seconds']} |"
+        )
+    text = "\n".join(
+        [
+            "# Results",
+            "",
+            "Generated by `python -m lstm_lab report` (and after every experiment run) from",
+            "`results/*/metrics.json`; do not edit by hand. *refuted* means the source document's",
+            "claim does not hold on the installed Keras: a finding, explained in the report.",
+            "",
+            "| experiment | what | profile | claims | confirmed | refuted | error | as expected "
+            "| wall s |",
+            "|---|---|---|---|---|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
+    write_file_atomically(results_dir / INDEX_NAME, text.encode())
+    return results_dir / INDEX_NAME

@@ -1,0 +1,105 @@
+"""The harness every experiment runs in (lstm_lab.experiment) and the results directory it
+writes (lstm_lab.results): options, seeds, the one-call claim check, reading metrics back."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lstm_lab.errors import BadInput
+from lstm_lab.experiment import Experiment
+from lstm_lab.results import check_writable, read_metrics, runs_in, write_index
+
+PROFILES = {"full": {"epochs": 10}, "quick": {"epochs": 1}}
+
+
+def make_experiment(results_dir, *options, extra=None):
+    return Experiment(
+        "A demo experiment.\n\nMore text.",
+        "99_demo",
+        "Demo",
+        PROFILES,
+        ["--results-dir", str(results_dir), *options],
+        extra,
+    )
+
+
+def test_the_profile_chooses_the_settings_and_nothing_is_written_yet(results_dir):
+    lab = make_experiment(results_dir, "--profile", "quick", "--seed", "5")
+    assert lab.settings == {"epochs": 1} and lab.seed == 5
+    assert lab.report.profile == "quick" and lab.report.seed == 5
+    assert not results_dir.exists()  # created only when the report is written
+
+
+def test_extra_options_are_parsed(results_dir):
+    lab = make_experiment(results_dir, "--csv", "prices.csv", extra={"--csv": {"type": Path}})
+    assert lab.args.csv == Path("prices.csv")
+
+
+def test_seeds_are_recorded_with_what_they_were_for(results_dir):
+    lab = make_experiment(results_dir, "--seed", "11")
+    assert lab.seed_for("a probe") == 11
+    assert lab.reseed("model, seed 2", offset=1) == 12
+    assert lab.report.seeds == {"a probe": 11, "model, seed 2": 12}
+
+
+def test_report_check_compares_exactly_by_default_and_records_the_verdict(results_dir, capsys):
+    report = make_experiment(results_dir).report
+    claim = report.check("C004-01", documented=1.0, observed=0.96, evidence="after a reset")
+    assert claim.verdict == "refuted" and not claim.as_expected
+    assert claim.evidence == "1 value(s) differ; after a reset"
+    assert report.claims == [claim]
+    assert "[C004-01] refuted" in capsys.readouterr().out
+    failed = report.failed("C004-03", "could not train")
+    assert failed.verdict == "error" and report.exit_code == 1
+
+
+def test_written_seeds_appear_in_metrics_and_report(results_dir):
+    lab = make_experiment(results_dir, "--seed", "3")
+    lab.reseed("the model")
+    lab.report.check("C004-01", documented=1.0, observed=1.0)
+    assert lab.report.write() == 0
+    data = json.loads((results_dir / "99_demo" / "metrics.json").read_text())
+    assert data["seeds"] == {"the model": 3}
+    assert "- Seeds: the model 3" in (results_dir / "99_demo" / "report.md").read_text()
+
+
+def test_check_writable_creates_nothing(tmp_path):
+    target = tmp_path / "a" / "b" / "results"
+    assert check_writable(target) == target
+    assert list(tmp_path.iterdir()) == []
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(BadInput, match="is not a directory"):
+        check_writable(blocker / "results")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[1, 2]", "not a JSON object"),
+        ('{"claims": [], "wall_seconds": 1}', "KeyError 'profile'"),
+        ('{"profile": "full", "wall_seconds": 1, "claims": [{"id": "C"}]}', "KeyError 'verdict'"),
+        ("{not json", "JSONDecodeError"),
+    ],
+)
+def test_read_metrics_rejects_malformed_files_in_one_line(tmp_path, content, message):
+    path = tmp_path / "metrics.json"
+    path.write_text(content)
+    with pytest.raises(BadInput, match=message) as raised:
+        read_metrics(path)
+    assert "\n" not in str(raised.value)
+
+
+def test_the_index_ignores_hidden_staging_folders(results_dir):
+    good = results_dir / "01_good"
+    good.mkdir(parents=True)
+    claim = {"id": "C002-06", "verdict": "confirmed", "expect": "confirmed"}
+    metrics = {"title": "Good", "profile": "full", "wall_seconds": 2.0, "claims": [claim]}
+    (good / "metrics.json").write_text(json.dumps(metrics))
+    staging = results_dir / ".02_killed.tmp-4242"  # left by a process killed mid-write
+    staging.mkdir()
+    (staging / "metrics.json").write_text('{"half')
+    assert runs_in(results_dir) == [good / "metrics.json"]
+    index = write_index(results_dir).read_text()
+    assert "01_good" in index and "02_killed" not in index
