@@ -197,7 +197,7 @@ def main(argv=None):
         "consistent with one LSTM(1) and Keras's default equations (sigmoid gates, unit forget "
         "bias)."
     )
-    return report.write()
+    return lab.finish()
 
 
 if __name__ == "__main__":

@@ -176,7 +176,7 @@ def main(argv=None):
     report.metric("torch_max_abs_difference",
                   {name: r["max abs difference"] for name, r in mapping.items()})
     report.note(anatomy.__doc__.split("\n\n", 1)[1].strip().replace("\n", " "))
-    return report.write()
+    return lab.finish()
 
 
 SHAPE_TABLE_INTRO = (

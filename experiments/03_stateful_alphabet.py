@@ -226,7 +226,7 @@ def main(argv=None):
     report.note(f"Every random draw comes from --seed {lab.seed}: the three trainings and the "
                 "state probes' weights and inputs. On CPU the same seed gives the same numbers "
                 "from run to run.")
-    return report.write()
+    return lab.finish()
 
 
 ROTATION_TEXT = f"""

@@ -26,12 +26,12 @@ import numpy as np
 from lstm_lab.backend import keras
 from lstm_lab.claims import same_shape
 from lstm_lab.data.imdb import OOV, code_of_a_rare_word, imdb_files_in, load_imdb
-from lstm_lab.experiment import Experiment, run
+from lstm_lab.experiment import Experiment, fingerprint, run
 from lstm_lab.models.baselines import tfidf_logistic_regression
 from lstm_lab.models.imdb import imdb_sentiment_lstm
 from lstm_lab.plots import training_curves
 from lstm_lab.render import markdown_table
-from lstm_lab.training import KeepBestWeights, fit_with_backup
+from lstm_lab.training import fit_with_backup
 
 TITLE = "IMDb sentiment LSTM: the seed's model, both truncation sides, and a TF-IDF baseline"
 PROFILES = {
@@ -112,13 +112,12 @@ def main(argv=None):
         train = keras.utils.pad_sequences(x_train, maxlen=MAXLEN, truncating=side)
         test = keras.utils.pad_sequences(x_test, maxlen=MAXLEN, truncating=side)
         model = imdb_sentiment_lstm(NUM_WORDS, MAXLEN)
-        best = KeepBestWeights(monitor="val_accuracy")
-        backup_dir = args.results_dir / f".04_imdb_sentiment.backup-{side}"
-        history = fit_with_backup(model, train, y_train, backup_dir=backup_dir,
-                                  batch_size=BATCH_SIZE, epochs=settings["epochs"],
-                                  validation_split=VALIDATION_SPLIT,
-                                  verbose=2 if args.verbose else 0, callbacks=[best])
-        histories[side] = history.history
+        identity = lab.run_identity(side=side, data=fingerprint(train, y_train))
+        best = fit_with_backup(model, train, y_train, lab.backup_dir(side), identity,
+                               monitor="val_accuracy", batch_size=BATCH_SIZE,
+                               epochs=settings["epochs"], validation_split=VALIDATION_SPLIT,
+                               verbose=2 if args.verbose else 0)
+        histories[side] = best.history
         # The seed's way: the model after the last epoch. Beside it, the epoch that did best on
         # the validation reviews (chosen without looking at the test set).
         _, last_epoch = model.evaluate(test, y_test, batch_size=256, verbose=0)
@@ -168,7 +167,7 @@ def main(argv=None):
     report.note("Training compiles with XLA and runs 25 batches per call (lstm_lab.models.imdb): "
                 "the same steps as plain fit; benchmarks/bench_imdb_epoch.py times it against "
                 "plain fit and PyTorch.")
-    return report.write()
+    return lab.finish()
 
 
 ACCURACY_NOTE = (

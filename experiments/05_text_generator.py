@@ -29,7 +29,7 @@ from lstm_lab.data.text import (
     shifted_windows,
     split_tail,
 )
-from lstm_lab.experiment import Experiment, run
+from lstm_lab.experiment import Experiment, fingerprint, run
 from lstm_lab.models.char_generator import (
     char_generator,
     one_step_probabilities,
@@ -94,8 +94,9 @@ def main(argv=None):
 
     # ## 3. Training
     lab.progress(f"training: LSTM({units}), {epochs} epochs, batch {BATCH_SIZE}")
+    identity = lab.run_identity(data=fingerprint(x_train, y_train, x_validation, y_validation))
     history = fit_with_backup(
-        model, x_train, y_train, backup_dir=args.results_dir / ".05_text_generator.backup",
+        model, x_train, y_train, lab.backup_dir("model"), identity,
         validation_data=(x_validation, y_validation), batch_size=BATCH_SIZE, epochs=epochs,
         verbose=2 if args.verbose else 0,
     ).history
@@ -144,7 +145,7 @@ def main(argv=None):
     )
 
     # ## Report
-    trained = len(history["loss"])  # fewer than `epochs` after a resumed run
+    trained = len(history["loss"])
     curves = {"training": history["loss"], "validation": history["val_loss"],
               "bigram (validation)": [bigram] * trained,
               "unigram (validation)": [unigram] * trained}
@@ -173,7 +174,7 @@ def main(argv=None):
     report.metric("unigram_nats_per_character", unigram)
     report.metric("bigram_nats_per_character", bigram)
     report.metric("epochs", epochs)
-    return report.write()
+    return lab.finish()
 
 
 if __name__ == "__main__":

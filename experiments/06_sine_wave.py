@@ -150,7 +150,7 @@ def main(argv=None):
     report.metric("roll_out_mean_abs_error", {k: float(v.mean()) for k, v in errors.items()})
     report.metric("explosion_max_loss", {"no clipping": worst_plain,
                                          "global_clipnorm=1": worst_clipped})
-    return report.write()
+    return lab.finish()
 
 
 if __name__ == "__main__":

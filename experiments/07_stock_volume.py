@@ -57,6 +57,7 @@ def main(argv=None):
     if len(frame) <= needed:
         raise BadInput(f"{csv} has {len(frame)} rows; the 200-day split needs more than {needed}")
     source = f"{csv}" if csv else "a synthetic series (lstm_lab.data.stocks.synthetic_prices)"
+    series = Path(csv).stem if csv else "synthetic"
     lab.progress(f"{len(frame)} days from {source}")
 
     # ## 1. The seed's data and shapes
@@ -110,7 +111,7 @@ def main(argv=None):
                  f"the test days' own standard deviation {volume[test].std():,.0f}; the loss the "
                  "article calls small is on MinMax-scaled volume (see the table)")
     figure = actual_vs_predicted(frame.index, volume, predicted, TRAIN_ROWS,
-                                 "SBUX daily volume: actual and the seed's LSTM")
+                                 f"{series} daily volume: actual and the seed's LSTM")
     report.figure("actual_vs_predicted", figure, "Actual and predicted Volume, split at day 200")
     report.check("C001-05", documented={"days plotted": 253, "split at day": 200},
                  observed={"days plotted": len(predicted), "split at day": TRAIN_ROWS},
@@ -155,7 +156,7 @@ def main(argv=None):
     rows = [[name, f"{s['rmse']:,.0f}", f"{s['mae']:,.0f}"] for name, s in scores.items()]
     rows += [[f"LSTM, {w}-day look-back window", f"{s['rmse']:,.0f}", f"{s['mae']:,.0f}"]
              for w, s in window_scores.items()]
-    report.section("Test error in shares (the last 53 days)",
+    report.section(f"Test error in shares (the last {test_rows} days)",
                    markdown_table(["model", "RMSE", "MAE"], rows))
     report.section("Data", f"{len(frame)} days from {source}. Each day's Volume is estimated "
                    "from the same day's prices, as in the article: it is not a forecast of "
@@ -163,7 +164,7 @@ def main(argv=None):
     report.metric("test_rmse", {name: s["rmse"] for name, s in scores.items()})
     report.metric("test_rmse_by_window", {str(w): s["rmse"] for w, s in window_scores.items()})
     report.metric("epochs", settings["epochs"])
-    return report.write()
+    return lab.finish()
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ def main(argv=None):
         "and read at the last one.")
     report.metric("generated_test_mse", generated)
     report.metric("dead_relu_seeds", dead)
-    return report.write()
+    return lab.finish()
 
 
 if __name__ == "__main__":

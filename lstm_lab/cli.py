@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lstm_lab.errors import BadInput
 from lstm_lab.experiment import OneLineParser, project_root
-from lstm_lab.results import read_metrics, verdict_counts, write_index
+from lstm_lab.results import locked, read_metrics, verdict_counts, write_index
 
 
 def find_experiments(experiments_dir):
@@ -76,7 +76,9 @@ def command_run(args):
 def command_report(args):
     if not args.results_dir.is_dir():
         raise BadInput(f"no results directory at {args.results_dir}")
-    print(f"wrote {write_index(args.results_dir)}")
+    with locked(args.results_dir):
+        index = write_index(args.results_dir)
+    print(f"wrote {index}")
     return 0
 
 

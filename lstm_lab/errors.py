@@ -6,7 +6,11 @@ import re
 
 class BadInput(Exception):
     """Bad input from the user: an invalid argument, an unreadable or malformed file,
-    an unwritable results directory. The message is one line, shown without a traceback."""
+    an unwritable results directory. Shown without a traceback, on one line: whatever
+    the message holds (an exception's text, say), its whitespace is collapsed."""
+
+    def __str__(self):
+        return " ".join(super().__str__().split())
 
 
 def error_summary(error):

@@ -2,9 +2,9 @@
 
     lab = Experiment(__doc__, "03_stateful_alphabet", TITLE, PROFILES, argv)
     lab.progress("training the tutorial's model")
-    lab.reseed()                                   # keras.utils.set_random_seed(--seed)
+    lab.reseed("tutorial model")                   # keras.utils.set_random_seed(--seed)
     lab.report.check("C004-01", documented=1.0, observed=accuracy)
-    return lab.report.write()
+    return lab.finish()                            # report.write(), then remove backups
 
 and at the end of the script ``run(main)``, which turns bad input into one line on stderr
 and exit code 2. Every experiment takes ``--profile``, ``--seed``, ``--results-dir``,
@@ -12,14 +12,18 @@ and exit code 2. Every experiment takes ``--profile``, ``--seed``, ``--results-d
 """
 
 import argparse
+import hashlib
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from lstm_lab.errors import BadInput
 from lstm_lab.report import Report
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
 
 
 def project_root():
@@ -90,6 +94,9 @@ class Experiment:
         for flag, keywords in (options or {}).items():
             parser.add_argument(flag, **keywords)
         self.args = parser.parse_args(argv)
+        data_dir = self.args.data_dir
+        if data_dir is not None and not data_dir.is_dir():
+            raise BadInput(f"--data-dir {data_dir} is not a directory")
         self.settings = profiles[self.args.profile]
         self.seed = self.args.seed
         self.report = Report(
@@ -99,6 +106,8 @@ class Experiment:
             seed=self.seed,
             results_dir=self.args.results_dir,
         )
+        self.name = name
+        self._backups = []
         self._started = time.perf_counter()
 
     def seed_for(self, purpose, offset=0):
@@ -124,6 +133,38 @@ class Experiment:
 
             print_history(history, every)
 
+    def run_identity(self, **details):
+        """What makes a training this run's: the experiment, profile, seed, backend, Keras
+        and the code, plus ``details`` (say a data fingerprint). A backup is resumed only
+        by a run with the same identity."""
+        from lstm_lab.backend import keras
+
+        return {
+            "experiment": self.name,
+            "profile": self.args.profile,
+            "seed": self.seed,
+            "backend": keras.backend.backend(),
+            "keras": keras.__version__,
+            "code": code_fingerprint(),
+            **details,
+        }
+
+    def backup_dir(self, label):
+        """``results/.<experiment>.backup-<label>``: where a long training keeps its backup
+        (:func:`lstm_lab.training.fit_with_backup`); removed by :meth:`finish`."""
+        path = self.args.results_dir / f".{self.name}.backup-{label}"
+        self._backups.append(path)
+        return path
+
+    def finish(self):
+        """Write the report, then remove this run's backups; returns the exit code."""
+        from lstm_lab.training import remove_backup
+
+        code = self.report.write()
+        for path in self._backups:
+            remove_backup(path)
+        return code
+
     def progress(self, message):
         """One line of progress, with the seconds since the experiment started."""
         print(f"[{time.perf_counter() - self._started:6.1f} s] {message}", flush=True)
@@ -140,3 +181,24 @@ def run(main):
         print("interrupted: no results were written", file=sys.stderr)
         code = 130
     sys.exit(code)
+
+
+def fingerprint(*arrays):
+    """A short SHA-256 of NumPy arrays (their shapes, types and bytes): data identity."""
+    digest = hashlib.sha256()
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.shape}{array.dtype}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()[:16]
+
+
+def code_fingerprint():
+    """A short SHA-256 of the library's source and the running script: code identity."""
+    digest = hashlib.sha256()
+    script = Path(sys.argv[0])
+    sources = sorted(PACKAGE_DIR.rglob("*.py")) + ([script] if script.suffix == ".py" else [])
+    for source in sources:
+        if source.is_file():
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]

@@ -20,7 +20,7 @@ from pathlib import Path
 from lstm_lab import STARTED
 from lstm_lab.claims import VERDICTS, Claim, check, check_failed, exactly
 from lstm_lab.render import render_markdown
-from lstm_lab.results import check_writable, write_folder_atomically, write_index
+from lstm_lab.results import check_writable, publish
 
 
 def library_versions():
@@ -129,9 +129,7 @@ class Report:
             "report.md": render_markdown(data, self.sections, captions, self.notes).encode(),
         }
         files.update({name: png for name, (_, png) in self.figures.items()})
-        final = self.results_dir / self.experiment
-        write_folder_atomically(final, files)
-        write_index(self.results_dir)
+        final = publish(self.results_dir, self.experiment, files)
         counts = {v: sum(c.verdict == v for c in self.claims) for v in VERDICTS}
         summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
         print(f"{self.experiment}: {summary} in {wall_seconds} s -> {final / 'report.md'}")

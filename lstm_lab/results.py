@@ -3,19 +3,58 @@ and the index ``results/README.md``.
 
 A run's files are written into a hidden staging folder beside the final one, which is then
 swapped into place, so a crash leaves the previous report whole and never half a new one.
-Readers ignore hidden folders, so a staging folder left by a killed process is never read.
+Readers ignore hidden folders, so a staging folder left by a killed process is never read;
+the next writer removes it. Writers hold a lock on the results directory (``filelock``)
+while they swap a folder and rebuild the index, so concurrent runs never see each other's
+half-done work and the index is always built from a consistent set of runs.
 """
 
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from lstm_lab.claims import VERDICTS
 from lstm_lab.errors import BadInput
 from lstm_lab.render import short
 
 INDEX_NAME = "README.md"
+LOCK_NAME = ".results.lock"
+LOCK_TIMEOUT = 120  # seconds a writer waits for another to finish
+
+
+def publish(results_dir, name, files):
+    """Write ``files`` (file name -> bytes) as ``results_dir/name/`` and rebuild the index,
+    under the results directory's lock. Returns the folder."""
+    results_dir = Path(results_dir)
+    try:
+        results_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BadInput(f"cannot create {results_dir}: {error.strerror or error}")
+    with locked(results_dir):
+        write_folder_atomically(results_dir / name, files)
+        write_index(results_dir)
+    return results_dir / name
+
+
+@contextmanager
+def locked(results_dir):
+    """Hold the results directory's lock; BadInput if another run holds it too long."""
+    lock = FileLock(str(Path(results_dir) / LOCK_NAME), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise BadInput(
+            f"{results_dir} is locked by another run for over {LOCK_TIMEOUT} s "
+            f"(lock file {LOCK_NAME}); try again when it has finished"
+        )
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def check_writable(results_dir):
@@ -44,6 +83,7 @@ def write_folder_atomically(final, files):
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BadInput(f"cannot create {parent}: {error.strerror or error}")
+    remove_stale_staging(parent)
     _recover_interrupted_swap(final)
     staging = parent / f".{name}.tmp-{os.getpid()}"
     previous = parent / f".{name}.old-{os.getpid()}"
@@ -61,6 +101,33 @@ def write_folder_atomically(final, files):
             previous.rename(final)
         raise BadInput(f"cannot write {final}: {error.strerror or error}")
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def _process_is_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
+def remove_stale_staging(parent):
+    """Remove ``.*.tmp-PID`` staging folders and files whose process has died (killed while
+    writing), with a message; returns what was removed. Live writers' folders are kept."""
+    removed = []
+    for leftover in sorted(Path(parent).glob(".*.tmp-*")):
+        pid_text = leftover.name.rsplit("-", 1)[-1]
+        if not pid_text.isdigit() or _process_is_alive(int(pid_text)):
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+        print(f"removed {leftover}, left half-written by process {pid_text}, which has ended")
+    return removed
 
 
 def _recover_interrupted_swap(final):

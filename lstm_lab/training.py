@@ -13,6 +13,9 @@ with XLA: about a second more to start, several times faster per step (worth
 it for thousands of epochs), and the weights then agree to float32 round-off.
 """
 
+import json
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -104,34 +107,151 @@ def print_history(history, every):
         print(f"    epoch {epoch + 1:5d}/{epochs}  {values}")
 
 
-def fit_with_backup(model, x, y, backup_dir, **fit_arguments):
-    """``model.fit`` that survives an interruption: ``keras.callbacks.BackupAndRestore``
-    saves the model and optimizer after every epoch in ``backup_dir``; run the same
-    call again and it resumes after the last finished epoch. The backup is deleted
-    when training completes. Returns the ``History`` of the epochs run by this call."""
-    backup = Path(backup_dir)
-    if backup.exists() and any(backup.iterdir()):
-        print(f"    resuming the interrupted training saved in {backup}", flush=True)
-    # First in the list, so each epoch is saved before any other callback can stop training.
-    callbacks = [keras.callbacks.BackupAndRestore(str(backup)), *fit_arguments.pop("callbacks", [])]
-    return model.fit(x, y, callbacks=callbacks, **fit_arguments)
+class TrainingRecord(keras.callbacks.Callback):
+    """A training's backup: after every epoch, the model with its optimizer state, every
+    epoch's logs and (with ``monitor``) the weights of the best epoch so far ("max" or "min"
+    ``mode``; the first of equal values wins), saved together in ``state_dir``.
 
+    Each epoch is written into a new folder, which is then made current by atomically
+    replacing the small file ``current.json``: a process killed at any moment leaves either
+    the previous epoch's state or this one's, never a mix. After a resume ``history`` holds
+    every epoch and ``best_epoch`` (1-based) and ``best_weights`` are those of the whole
+    training, as in an uninterrupted run.
+    """
 
-class KeepBestWeights(keras.callbacks.Callback):
-    """Remember the weights of the epoch with the best ``monitor`` value (``mode`` "max" or
-    "min"), without stopping early; :attr:`best_weights` and :attr:`best_epoch` (1-based)
-    are there after ``fit``. In memory: after a resumed run it knows the epochs since."""
-
-    def __init__(self, monitor="val_accuracy", mode="max"):
+    def __init__(self, state_dir, monitor=None, mode="max"):
         super().__init__()
+        self.state_dir = Path(state_dir)
         self.monitor, self.sign = monitor, 1 if mode == "max" else -1
-        self.best, self.best_epoch, self.best_weights = None, None, None
+        self.history, self.best, self.best_epoch, self.best_weights = {}, None, None, None
+        self.finished = False
+        current = self.current_folder()
+        if current is not None:
+            saved = json.loads((current / "record.json").read_text())
+            self.history, self.best, self.best_epoch = (
+                saved["history"],
+                saved["best"],
+                saved["best_epoch"],
+            )
+            self.finished = saved["finished"]
+            if self.best_epoch is not None:
+                self.best_weights = _load_arrays(current / "best_weights.npz")
+
+    def current_folder(self):
+        """The folder of the last saved epoch, or None before the first."""
+        try:
+            name = json.loads((self.state_dir / "current.json").read_text())["folder"]
+        except (OSError, ValueError, KeyError):
+            return None
+        return self.state_dir / name
+
+    @property
+    def epochs_done(self):
+        return len(next(iter(self.history.values()), []))
+
+    def restore(self, model):
+        """Load the saved model and optimizer state into ``model`` (compiled, same layers)."""
+        model.optimizer.build(model.trainable_variables)
+        model.load_weights(self.current_folder() / "model.weights.h5")
 
     def on_epoch_end(self, epoch, logs=None):
+        for name, value in (logs or {}).items():
+            self.history[name] = self.history.get(name, [])[:epoch] + [float(value)]
         value = (logs or {}).get(self.monitor)
         if value is not None and (self.best is None or self.sign * (value - self.best) > 0):
-            self.best, self.best_epoch, self.best_weights = (
-                value,
-                epoch + 1,
-                self.model.get_weights(),
-            )
+            self.best, self.best_epoch = float(value), epoch + 1
+            self.best_weights = self.model.get_weights()
+        self.save()
+
+    def on_train_end(self, logs=None):
+        self.finished = True
+        self.save()
+
+    def save(self):
+        previous = self.current_folder()
+        folder = (
+            self.state_dir
+            / f"epoch-{self.epochs_done:04d}-{'finished' if self.finished else 'done'}"
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.model.save_weights(folder / "model.weights.h5")
+        if self.best_weights is not None:
+            with open(folder / "best_weights.npz", "wb") as file:
+                np.savez(file, *self.best_weights)
+        record = {
+            "history": self.history,
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+            "finished": self.finished,
+        }
+        (folder / "record.json").write_text(json.dumps(record))
+        _replace_atomically(self.state_dir / "current.json", {"folder": folder.name})
+        if previous is not None and previous != folder:
+            shutil.rmtree(previous, ignore_errors=True)
+
+
+def _load_arrays(path):
+    with np.load(path) as arrays:
+        return [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
+
+
+def _replace_atomically(path, data):
+    """Write ``data`` as JSON to a temporary file beside ``path``, then rename it over ``path``."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(json.dumps(data))
+    os.replace(temporary, path)
+
+
+IDENTITY_FILE = "run.json"
+
+
+def fit_with_backup(model, x, y, backup_dir, identity, monitor=None, mode="max", **fit_arguments):
+    """``model.fit`` that survives an interruption and resumes exactly where it stopped.
+
+    After every epoch a :class:`TrainingRecord` saves the model, its optimizer, the epoch's
+    logs and the best weights in ``backup_dir``. Run the same call again and it resumes
+    after the last saved epoch; once training has finished, a call reuses the final weights
+    instead of training again. ``identity`` (a JSON-able dict: experiment, profile, seed,
+    data, code, ...) is stored beside the backup: a backup left by a run with another
+    identity is removed, never resumed. :func:`remove_backup` deletes the folder when its
+    results are safely written.
+
+    Returns the :class:`TrainingRecord` (``history`` of every epoch, ``best_epoch``,
+    ``best_weights``).
+    """
+    backup = Path(backup_dir)
+    saved = _read_identity(backup)
+    if backup.exists() and saved != identity:
+        differs = _differences(saved or {}, identity)
+        print(f"    {backup} holds a backup of another run ({differs}): removed, starting afresh")
+        shutil.rmtree(backup)
+    backup.mkdir(parents=True, exist_ok=True)
+    _replace_atomically(backup / IDENTITY_FILE, identity)
+    record = TrainingRecord(backup, monitor, mode)
+    if record.epochs_done:
+        record.restore(model)
+        if record.finished:
+            print(f"    reusing the training finished earlier and kept in {backup}", flush=True)
+            return record
+        print(f"    resuming after epoch {record.epochs_done}, saved in {backup}", flush=True)
+    callbacks = [record, *fit_arguments.pop("callbacks", [])]
+    model.fit(x, y, callbacks=callbacks, initial_epoch=record.epochs_done, **fit_arguments)
+    return record
+
+
+def remove_backup(backup_dir):
+    """Delete a backup folder of :func:`fit_with_backup` (once its results are written)."""
+    shutil.rmtree(backup_dir, ignore_errors=True)
+
+
+def _read_identity(backup):
+    try:
+        return json.loads((backup / IDENTITY_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _differences(saved, identity):
+    keys = [k for k in identity if saved.get(k) != identity[k]] or ["unknown"]
+    return "other " + ", ".join(keys)

@@ -3,7 +3,7 @@ import pytest
 
 from lstm_lab.backend import keras
 from lstm_lab.models.imdb import imdb_sentiment_lstm
-from lstm_lab.training import fit_with_backup
+from lstm_lab.training import fit_with_backup, remove_backup
 
 
 def small_data(n=96, seed=0):
@@ -36,30 +36,56 @@ class StopAfterFirstEpoch(keras.callbacks.Callback):
         raise KeyboardInterrupt
 
 
-def test_training_resumes_after_an_interruption(tmp_path):
-    x, y = small_data()
-    backup = tmp_path / "backup"
-    keras.utils.set_random_seed(4)
-    model = imdb_sentiment_lstm()
-    with pytest.raises(KeyboardInterrupt):
-        fit_with_backup(
-            model,
-            x,
-            y,
-            backup,
-            batch_size=32,
-            epochs=3,
-            verbose=0,
-            callbacks=[StopAfterFirstEpoch()],
-        )
-    after_first_epoch = model.get_weights()
-    assert any(backup.iterdir())
+IDENTITY = {"experiment": "test", "seed": 4}
 
-    resumed = imdb_sentiment_lstm()  # a fresh process would start from new weights
-    history = fit_with_backup(resumed, x, y, backup, batch_size=32, epochs=3, verbose=0)
-    assert len(history.history["loss"]) == 2  # epochs 2 and 3 only
-    assert not backup.exists() or not any(backup.iterdir())  # removed once training completed
-    moved = max(
-        float(np.max(np.abs(a - b))) for a, b in zip(after_first_epoch, resumed.get_weights())
+
+def train(backup, identity=IDENTITY, callbacks=()):
+    keras.utils.set_random_seed(4)
+    x, y = small_data()
+    model = imdb_sentiment_lstm()
+    record = fit_with_backup(
+        model,
+        x,
+        y,
+        backup,
+        identity,
+        monitor="accuracy",
+        batch_size=32,
+        epochs=3,
+        shuffle=False,
+        verbose=0,
+        callbacks=list(callbacks),
     )
-    assert moved > 0  # it trained on from the saved state
+    return model, record
+
+
+def test_training_resumes_after_an_interruption_to_the_same_result(tmp_path):
+    uninterrupted, full_record = train(tmp_path / "uninterrupted")
+    backup = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        train(backup, callbacks=[StopAfterFirstEpoch()])
+    assert (backup / "current.json").exists()
+
+    resumed, record = train(backup)  # a fresh model, as a new process would build
+    assert len(record.history["loss"]) == 3  # the whole history, not only epochs 2 and 3
+    assert record.history == full_record.history
+    assert record.best_epoch == full_record.best_epoch
+    for a, b in zip(resumed.get_weights(), uninterrupted.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(record.best_weights, full_record.best_weights):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_finished_training_is_reused_and_another_runs_backup_removed(tmp_path, capsys):
+    backup = tmp_path / "backup"
+    trained, _ = train(backup)
+    reused, record = train(backup)
+    assert "reusing the training finished earlier" in capsys.readouterr().out
+    for a, b in zip(reused.get_weights(), trained.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert len(record.history["loss"]) == 3
+
+    train(backup, identity={**IDENTITY, "seed": 5})
+    assert "holds a backup of another run (other seed): removed" in capsys.readouterr().out
+    remove_backup(backup)
+    assert not backup.exists()

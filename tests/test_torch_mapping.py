@@ -2,10 +2,12 @@
 there a missing torch fails instead of skipping."""
 
 import os
+import re
 
 import numpy as np
 import pytest
 
+from lstm_lab.backend import keras
 from lstm_lab.references import torch_mapping
 
 torch = pytest.importorskip("torch") if os.environ.get("CI") != "true" else __import__("torch")
@@ -43,10 +45,42 @@ def test_the_seed_003_shapes():
     assert torch_mapping.torch_rnn_shapes(2) == {"out": [10, 3, 20], "h": [2, 3, 20]}
 
 
-def test_gru_without_reset_after_has_no_pytorch_equivalent():
-    weights = [np.zeros((4, 15)), np.zeros((5, 15)), np.zeros(15)]
-    with pytest.raises(ValueError, match="reset_after=True"):
-        torch_mapping.torch_parameters("GRU", weights)
+def built(layer, features=4, steps=7):
+    layer(np.zeros((1, steps, features), dtype=np.float32))
+    return layer
+
+
+@pytest.mark.parametrize(
+    "layer, message",
+    [
+        (keras.layers.GRU(5, reset_after=False), "reset_after=False"),
+        (keras.layers.LSTM(5, activation="relu"), "activation='relu'"),
+        (keras.layers.LSTM(5, recurrent_activation="hard_sigmoid"), "recurrent_activation="),
+        (keras.layers.LSTM(5, go_backwards=True), "go_backwards=True in a forward slot"),
+        (
+            keras.layers.GRU(5, activation="relu", go_backwards=True),
+            "(PyTorch uses tanh); go_backwards=True",
+        ),
+        (keras.layers.SimpleRNN(5), "no PyTorch mapping for a SimpleRNN layer"),
+    ],
+)
+def test_settings_pytorch_cannot_compute_are_refused_by_name(layer, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        torch_mapping.torch_parameters(built(layer))
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_a_layer_without_bias_maps_to_zero_biases(kind):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 7, 4)).astype(np.float32)
+    layer = built(getattr(keras.layers, kind)(5, use_bias=False, return_sequences=True))
+    layer.set_weights([rng.normal(scale=0.4, size=w.shape) for w in layer.get_weights()])
+    for bias in (True, False):
+        module = getattr(torch.nn, kind)(4, 5, batch_first=True, bias=bias)
+        torch_mapping.load_into_torch(module, [layer])
+        with torch.no_grad():
+            sequence, _ = module(torch.from_numpy(x))
+        assert np.max(np.abs(sequence.numpy() - np.asarray(layer(x)))) <= torch_mapping.TOLERANCE
 
 
 def test_a_missing_torch_is_explained(monkeypatch):

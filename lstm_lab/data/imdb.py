@@ -93,6 +93,19 @@ def read_word_index(path):
         raise BadInput(f"cannot read the IMDb word index {path}: {error}")
     if not isinstance(word_index, dict) or word_index.get("the") != 1:
         raise BadInput(f"{path} is not Keras's IMDb word index (expected 'the' at rank 1)")
+    bad = next(
+        (
+            (word, rank)
+            for word, rank in word_index.items()
+            if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1
+        ),
+        None,
+    )
+    if bad is not None:
+        raise BadInput(
+            f"{path} is not Keras's IMDb word index: {bad[0]!r} has the rank {bad[1]!r}, "
+            "not a whole number from 1"
+        )
     return word_index
 
 
@@ -178,5 +191,10 @@ def code_of_a_rare_word(word_index_path, num_words, rank=20000):
     if word_index_path is None:
         return None
     index = read_word_index(word_index_path)
-    rare_word = next(word for word, word_rank in index.items() if word_rank == rank)
+    rare_word = next((word for word, word_rank in index.items() if word_rank == rank), None)
+    if rare_word is None:
+        raise BadInput(
+            f"{word_index_path} has {len(index)} words and none at rank {rank} "
+            "(Keras's IMDb word index has 88,584)"
+        )
     return encode([f"the {rare_word}"], index, num_words)[0][-1]

@@ -45,10 +45,22 @@ def read_prices(path):
         values = pd.to_numeric(frame[column], errors="coerce")
         if values.isna().any():
             row = int(values.isna().to_numpy().argmax())
+            raw = frame[column].iloc[row]
+            shown = "empty" if pd.isna(raw) else repr(str(raw))
+            raise BadInput(f"{path}, data row {row + 1}: {column} is {shown}, not a number")
+        numbers = values.to_numpy(dtype=float)
+        too_small = numbers < 0 if column == TARGET else numbers <= 0
+        wrong = ~np.isfinite(numbers) | too_small
+        if wrong.any():
+            row = int(wrong.argmax())
+            must_be = "0 or more" if column == TARGET else "above 0"
             raise BadInput(
-                f"{path}, data row {row + 1}: {column} is {frame[column].iloc[row]!r}, not a number"
+                f"{path}, data row {row + 1}: {column} is {numbers[row]:g}; "
+                f"it must be a finite number, {must_be}"
             )
         frame[column] = values.astype(float)
+    if not (frame[TARGET] > 0).any():
+        raise BadInput(f"{path}: every Volume is 0, there is nothing to predict")
     frame = frame.assign(Date=dates).set_index("Date").sort_index()
     if frame.index.duplicated().any():
         raise BadInput(

@@ -41,39 +41,71 @@ def _gru_gates_to_torch(matrix):
     return np.concatenate([r, z, h], axis=-1)
 
 
-def torch_parameters(kind, weights):
-    """One Keras layer's weights as ``{suffix: array}`` for PyTorch (suffix e.g. ``ih``)."""
-    kernel, recurrent_kernel, bias = weights
+def check_mappable(layer, reverse=False):
+    """ValueError naming every setting of the Keras ``layer`` that PyTorch's ``nn.LSTM`` /
+    ``nn.GRU`` cannot compute; ``reverse``: the layer fills a ``_reverse`` (backward) slot."""
+    kind = type(layer).__name__
+    if kind not in ("LSTM", "GRU"):
+        raise ValueError(f"no PyTorch mapping for a {kind} layer (LSTM and GRU have one)")
+    config = layer.get_config()
+    problems = []
+    if config["activation"] != "tanh":
+        problems.append(f"activation={config['activation']!r} (PyTorch uses tanh)")
+    if config["recurrent_activation"] != "sigmoid":
+        problems.append(
+            f"recurrent_activation={config['recurrent_activation']!r} (PyTorch uses sigmoid)"
+        )
+    if kind == "GRU" and not config["reset_after"]:
+        problems.append("reset_after=False (PyTorch computes the reset_after=True form)")
+    if config["go_backwards"] != reverse:
+        where = "a backward (_reverse) slot" if reverse else "a forward slot"
+        problems.append(f"go_backwards={config['go_backwards']} in {where}")
+    if problems:
+        raise ValueError(f"{kind} cannot be mapped to PyTorch: " + "; ".join(problems))
+
+
+def torch_parameters(layer, reverse=False):
+    """A Keras LSTM or GRU layer's weights as ``{name: array}`` for PyTorch (``weight_ih``,
+    ``weight_hh``, ``bias_ih``, ``bias_hh``); a layer without bias maps to zero biases.
+    ValueError (from :func:`check_mappable`) for settings PyTorch cannot compute."""
+    check_mappable(layer, reverse)
+    kind = type(layer).__name__
+    kernel, recurrent_kernel, *bias = layer.get_weights()
+    gates = 4 if kind == "LSTM" else 3
     if kind == "LSTM":
+        bias = bias[0] if bias else np.zeros(gates * layer.units, dtype=kernel.dtype)
         return {
             "weight_ih": kernel.T,
             "weight_hh": recurrent_kernel.T,
             "bias_ih": bias,
             "bias_hh": np.zeros_like(bias),
         }
-    if kind == "GRU":
-        if np.ndim(bias) != 2:
-            raise ValueError("only GRU(reset_after=True) has a PyTorch equivalent")
-        return {
-            "weight_ih": _gru_gates_to_torch(kernel).T,
-            "weight_hh": _gru_gates_to_torch(recurrent_kernel).T,
-            "bias_ih": _gru_gates_to_torch(bias[0]),
-            "bias_hh": _gru_gates_to_torch(bias[1]),
-        }
-    raise ValueError(f"no mapping for {kind!r}")
+    bias = bias[0] if bias else np.zeros((2, gates * layer.units), dtype=kernel.dtype)
+    return {
+        "weight_ih": _gru_gates_to_torch(kernel).T,
+        "weight_hh": _gru_gates_to_torch(recurrent_kernel).T,
+        "bias_ih": _gru_gates_to_torch(bias[0]),
+        "bias_hh": _gru_gates_to_torch(bias[1]),
+    }
 
 
-def load_into_torch(torch_module, kind, layer_weights):
-    """``layer_weights``: a list, per PyTorch layer and direction in PyTorch's order, of
-    Keras weight lists; names follow PyTorch (``weight_ih_l0``, ``…_l0_reverse``, …)."""
+def load_into_torch(torch_module, layers):
+    """Copy Keras layers into a PyTorch module. ``layers``: one Keras LSTM or GRU per PyTorch
+    layer and direction, in PyTorch's order (layer 0 forward, layer 0 backward, …); names
+    follow PyTorch (``weight_ih_l0``, ``…_l0_reverse``). A module built with ``bias=False``
+    takes only layers without bias."""
     import torch
 
     directions = 2 if torch_module.bidirectional else 1
     with torch.no_grad():
-        for index, weights in enumerate(layer_weights):
-            layer, direction = divmod(index, directions)
-            suffix = f"_l{layer}" + ("_reverse" if direction else "")
-            for name, value in torch_parameters(kind, weights).items():
+        for index, layer in enumerate(layers):
+            number, direction = divmod(index, directions)
+            suffix = f"_l{number}" + ("_reverse" if direction else "")
+            for name, value in torch_parameters(layer, reverse=bool(direction)).items():
+                if name.startswith("bias") and not torch_module.bias:
+                    if np.any(value):
+                        raise ValueError("a PyTorch module with bias=False cannot take biases")
+                    continue
                 getattr(torch_module, name + suffix).copy_(
                     torch.from_numpy(np.ascontiguousarray(value))
                 )
@@ -102,7 +134,7 @@ def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):
     keras_outputs = [np.asarray(t) for t in layer(x)]
 
     module = getattr(torch.nn, kind)(features, units, batch_first=True)
-    load_into_torch(module, kind, [layer.get_weights()])
+    load_into_torch(module, [layer])
     with torch.no_grad():
         sequence, state = module(torch.from_numpy(x))
     torch_states = state if kind == "LSTM" else (state,)
@@ -142,11 +174,11 @@ def compare_bidirectional_stack(units=5, steps=7, features=4, batch=3, seed=0):
 
     module = torch.nn.LSTM(features, units, num_layers=2, bidirectional=True, batch_first=True)
     per_direction = [
-        layer.forward_layer.get_weights() if direction == 0 else layer.backward_layer.get_weights()
+        direction
         for layer in (lower, upper)
-        for direction in (0, 1)
+        for direction in (layer.forward_layer, layer.backward_layer)
     ]
-    load_into_torch(module, "LSTM", per_direction)
+    load_into_torch(module, per_direction)
     with torch.no_grad():
         torch_sequence, (h_n, c_n) = module(torch.from_numpy(x))
     pairs = [(sequence, torch_sequence)]

@@ -1,0 +1,178 @@
+"""Faults: interrupted and killed runs resume to the same numbers, a write killed half-way
+leaves a usable results directory, and concurrent writers never corrupt it."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from lstm_lab.results import publish, read_metrics, runs_in
+
+from conftest import ROOT, run_quick, shared_file
+
+IMDB = "04_imdb_sentiment"
+
+
+def imdb_options():
+    archive = shared_file("aclImdb_v1_rebuilt_nofeat.tar.gz")
+    return ["--imdb", str(archive), "--word-index", str(shared_file("imdb_word_index.json"))]
+
+
+def start_quick_imdb(results_dir):
+    command = [sys.executable, f"experiments/{IMDB}.py", "--profile", "quick"]
+    command += ["--results-dir", str(results_dir), *imdb_options()]
+    # SIGINT back to its default, so Python turns it into KeyboardInterrupt even where the test
+    # runner was started in the background (which makes a shell ignore SIGINT in children).
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def wait_for(path, process, timeout=240):
+    """Wait until ``path`` exists (an epoch has been recorded), while ``process`` runs."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        assert time.monotonic() < deadline, f"{path} did not appear within {timeout} s"
+        time.sleep(0.2)
+
+
+def comparable(results_dir):
+    """metrics.json without what must differ between two runs (wall time, command)."""
+    data = json.loads((results_dir / IMDB / "metrics.json").read_text())
+    return {k: v for k, v in data.items() if k not in ("wall_seconds", "command")}
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    options = imdb_options()
+    results_dir = tmp_path_factory.mktemp("uninterrupted")
+    result, _ = run_quick(IMDB, results_dir, *options)
+    assert result.returncode == 0, result.stderr
+    return comparable(results_dir)
+
+
+@pytest.mark.parametrize(
+    "how, side",
+    [(signal.SIGINT, "pre"), (signal.SIGKILL, "post")],
+    ids=["SIGINT during the first side", "SIGKILL during the second side"],
+)
+def test_an_interrupted_run_resumes_to_the_same_metrics(uninterrupted, tmp_path, how, side):
+    results_dir = tmp_path / "results"
+    process = start_quick_imdb(results_dir)
+    wait_for(results_dir / f".{IMDB}.backup-{side}" / "current.json", process)
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode != 0
+    if how == signal.SIGINT:
+        assert process.returncode == 130 and b"interrupted: no results were written" in stderr
+    assert not (results_dir / IMDB).exists()  # nothing half-written
+
+    result, _ = run_quick(IMDB, results_dir, *imdb_options())
+    assert result.returncode == 0, result.stderr
+    assert "resuming after epoch 1" in result.stdout
+    if side == "post":  # the first side had finished: it is not trained again
+        assert "reusing the training finished earlier" in result.stdout
+    assert comparable(results_dir) == uninterrupted
+    assert not list(results_dir.glob(f".{IMDB}.backup-*"))  # removed with the report written
+
+
+def test_a_backup_of_another_run_is_not_resumed(tmp_path):
+    results_dir = tmp_path / "results"
+    process = start_quick_imdb(results_dir)
+    wait_for(results_dir / f".{IMDB}.backup-pre" / "current.json", process)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=120)
+
+    result, _ = run_quick(IMDB, results_dir, "--seed", "8", *imdb_options())
+    assert result.returncode == 0, result.stderr
+    assert "holds a backup of another run (other seed): removed, starting afresh" in result.stdout
+    assert "resuming" not in result.stdout
+    assert comparable(results_dir)["seed"] == 8
+
+
+def slow_writer_script(results_dir):
+    """A process that writes one file of a report, then sleeps: killed there, it leaves a
+    half-written staging folder."""
+    return f"""
+import time
+from pathlib import Path
+from lstm_lab.results import publish
+real_write = Path.write_bytes
+def slow_write(self, data):
+    real_write(self, data)
+    print("written", self.name, flush=True)
+    time.sleep(60)
+Path.write_bytes = slow_write
+publish({str(results_dir)!r}, "03_half", {{"metrics.json": b"{{}}", "report.md": b"x"}})
+"""
+
+
+def test_a_write_killed_half_way_leaves_a_usable_results_directory(tmp_path, capsys):
+    results_dir = tmp_path / "results"
+    claim = {"id": "C004-01", "verdict": "confirmed", "expect": "confirmed"}
+    good = {"title": "Good", "profile": "quick", "wall_seconds": 1.0, "claims": [claim]}
+    publish(results_dir, "01_good", {"metrics.json": json.dumps(good).encode()})
+    writer = subprocess.Popen(
+        [sys.executable, "-c", slow_writer_script(results_dir)], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    assert writer.stdout.readline().startswith(b"written")  # one file in, the rest not
+    writer.kill()
+    writer.wait()
+    leftovers = list(results_dir.glob(".03_half.tmp-*"))
+    assert len(leftovers) == 1
+
+    assert [p.parent.name for p in runs_in(results_dir)] == ["01_good"]  # readers ignore it
+    publish(results_dir, "02_next", {"metrics.json": json.dumps(good).encode()})
+    assert not leftovers[0].exists()  # the next writer removed it
+    assert f"left half-written by process {writer.pid}" in capsys.readouterr().out
+    assert [p.parent.name for p in runs_in(results_dir)] == ["01_good", "02_next"]
+    assert not (results_dir / "03_half").exists()
+
+
+WRITER = """
+import json, sys
+from lstm_lab.results import publish
+results_dir, writer = sys.argv[1], int(sys.argv[2])
+for write in range(15):
+    name = f"0{1 + (writer + write) % 2}_shared"
+    claim = {"id": "C004-01", "verdict": "confirmed", "expect": "confirmed"}
+    data = {"title": f"writer {writer}", "profile": "quick", "wall_seconds": write,
+            "claims": [claim]}
+    files = {"metrics.json": json.dumps(data).encode(), "report.md": b"r", "a.png": b"p"}
+    publish(results_dir, name, files)
+"""
+
+
+def test_concurrent_writers_never_corrupt_the_results_directory(tmp_path):
+    results_dir = tmp_path / "results"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(results_dir), str(n)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(8)
+    ]
+    errors = [w.communicate(timeout=300)[1].decode() for w in writers]
+    assert [w.returncode for w in writers] == [0] * 8, errors
+    for name in ("01_shared", "02_shared"):
+        assert sorted(p.name for p in (results_dir / name).iterdir()) == [
+            "a.png",
+            "metrics.json",
+            "report.md",
+        ]
+        read_metrics(results_dir / name / "metrics.json")
+    index = (results_dir / "README.md").read_text()
+    assert "[01_shared]" in index and "[02_shared]" in index
+    hidden = [p.name for p in results_dir.iterdir() if p.name.startswith(".")]
+    assert set(hidden) <= {".results.lock"}, hidden
+    assert os.listdir(results_dir)  # sanity: the folder is there and readable
