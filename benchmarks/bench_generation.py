@@ -15,7 +15,8 @@ import time
 
 import numpy as np
 
-from lstm_lab.backend import keras, tf
+from lstm_lab.backend import keras
+from lstm_lab.compiled import one_step_function
 from lstm_lab.models.char_generator import char_generator, stateful_copy
 from lstm_lab.training import reset_rnn_states
 
@@ -37,7 +38,7 @@ def main():
     keras.utils.set_random_seed(0)
     model = char_generator(VOCABULARY, units=args.units)
     generator = stateful_copy(model)
-    one_step = tf.function(lambda x: generator(x, training=False))
+    one_step = one_step_function(generator)
 
     def stateful(characters):
         reset_rnn_states(generator)
@@ -53,7 +54,7 @@ def main():
     print(f"{'way':34s} {'chars/s':>9s} {'vs one-step':>12s}")
     print(f"{'stateful, one character per step':34s} {one_step_rate:9.1f} {'1.0x':>12s}")
     for window in (50, 200):
-        full_pass = tf.function(lambda x: model(x, training=False))
+        full_pass = one_step_function(model)
 
         def refeed(characters, window=window, full_pass=full_pass):
             context = np.ones((1, window), dtype=np.int32)

@@ -4,5 +4,7 @@ import time
 
 __version__ = "0.1.0"
 
+BACKENDS = ("tensorflow", "jax", "torch")  # the Keras 3 backends the lab runs on
+
 # Reports count wall time from here, the first import of the lab (TensorFlow's import included).
 STARTED = time.perf_counter()

@@ -1,4 +1,8 @@
-"""Import TensorFlow and Keras once, without TensorFlow's start-up chatter.
+"""Choose the Keras backend, then import Keras once (TensorFlow without its start-up chatter).
+
+The backend is ``KERAS_BACKEND`` (tensorflow, jax or torch), TensorFlow if unset, as Keras
+itself chooses. Nothing here imports TensorFlow unless the backend is TensorFlow. (Running
+every experiment on JAX and torch, with a ``--backend`` option, is issue 10's next step.)
 
 Since TensorFlow 2.19 the C++ start-up messages (oneDNN, CUDA probing, CPU
 feature hints) are written by absl before its logging is initialised, so
@@ -15,6 +19,8 @@ import os
 import re
 import sys
 import tempfile
+
+from lstm_lab import BACKENDS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # still honoured by some messages
 
@@ -61,7 +67,22 @@ def _import_quietly():
     return tf, keras
 
 
-tf, keras = _import_quietly()
+BACKEND = os.environ.get("KERAS_BACKEND") or "tensorflow"
+if BACKEND not in BACKENDS:
+    # Keras would fail on it with a traceback.
+    print(
+        f"error: unknown Keras backend {BACKEND!r} (choose from {', '.join(BACKENDS)})",
+        file=sys.stderr,
+    )
+    sys.exit(2)
+os.environ["KERAS_BACKEND"] = BACKEND
+
+if BACKEND == "tensorflow":
+    tf, keras = _import_quietly()
+else:
+    import keras
+
+    tf = None
 
 
 class _DropIntendedRetracingWarning(logging.Filter):
@@ -72,6 +93,7 @@ class _DropIntendedRetracingWarning(logging.Filter):
         return "triggered tf.function retracing" not in record.getMessage()
 
 
-tf.get_logger().addFilter(_DropIntendedRetracingWarning())
+if tf is not None:
+    tf.get_logger().addFilter(_DropIntendedRetracingWarning())
 
-__all__ = ["tf", "keras"]
+__all__ = ["BACKEND", "BACKENDS", "keras", "tf"]

@@ -5,12 +5,16 @@ call per epoch and a ``reset_states()`` after each. With batch size 1 the
 compute is tiny and nearly all the time is Python and ``fit`` set-up per
 call. :func:`compiled_fit` runs the same thing, the model's own
 ``train_step`` on the same batches in the same order with the RNN states
-zeroed after every epoch, as one compiled TensorFlow loop.
+zeroed after every epoch: one compiled loop on TensorFlow, one ``fit`` call
+on the other backends (:func:`lstm_lab.compiled.all_epochs`).
 
 ``tests/test_training.py`` checks it against the tutorial loop: by default
-the final weights are bit-identical. ``jit_compile=True`` compiles the loop
-with XLA: about a second more to start, several times faster per step (worth
-it for thousands of epochs), and the weights then agree to float32 round-off.
+the final weights are bit-identical (``tests/test_compiled.py`` on JAX too).
+``jit_compile=True`` compiles the TensorFlow loop with XLA: about a second
+more to start, several times faster per step (worth it for thousands of
+epochs), and the weights then agree to float32 round-off.
+
+:func:`fit_with_backup` is ``fit`` that resumes exactly after an interruption.
 """
 
 import json
@@ -20,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.backend import keras, tf
+from lstm_lab.backend import keras
+from lstm_lab.compiled import all_epochs
 
 
 def stateful_layers(model):
@@ -77,26 +82,11 @@ def compiled_fit(model, x, y, epochs, batch_size, jit_compile=False):
     # Build the loss, metric and optimizer variables symbolically, as fit() does on the JAX
     # and torch backends, so the metric names are known before the loop is traced.
     model._symbolic_build(data_batch=first_batch)
-    # Index whole batches: the batch dimension stays static, which stateful layers need.
-    x_batches = tf.constant(x.reshape((n_batches, batch_size) + x.shape[1:]))
-    y_batches = tf.constant(y.reshape((n_batches, batch_size) + y.shape[1:]))
-    metric_names = list(model.get_metrics_result())
-
-    @tf.function(jit_compile=jit_compile)
-    def train_all_epochs():
-        history = tf.TensorArray(tf.float32, size=epochs)  # one row of metric values per epoch
-        for epoch in tf.range(epochs):
-            model.reset_metrics()
-            for batch in tf.range(n_batches):
-                model.train_step((x_batches[batch], y_batches[batch]))
-            reset_rnn_states(model)
-            results = model.get_metrics_result()
-            row = tf.stack([tf.cast(results[name], tf.float32) for name in metric_names])
-            history = history.write(epoch, row)
-        return history.stack()
-
-    history = train_all_epochs().numpy()
-    return {name: history[:, i] for i, name in enumerate(metric_names)}
+    # Whole batches along a leading axis: the batch dimension stays static, which stateful
+    # layers need.
+    x_batches = x.reshape((n_batches, batch_size) + x.shape[1:])
+    y_batches = y.reshape((n_batches, batch_size) + y.shape[1:])
+    return all_epochs(model, x_batches, y_batches, epochs, reset_rnn_states, jit_compile)
 
 
 def print_history(history, every):

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from lstm_lab.backend import keras, tf
+from lstm_lab.backend import keras
+from lstm_lab.compiled import one_step_function
 from lstm_lab.data.alphabet import N_LETTERS, STEPS, encode
 from lstm_lab.training import reset_rnn_states
 
@@ -52,11 +53,6 @@ def next_letter_dense(learning_rate=0.1):
         metrics=["accuracy"],
     )
     return model
-
-
-def one_step_function(model):
-    """``model(x)`` compiled once, for calling it step by step."""
-    return tf.function(lambda x: model(x, training=False))
 
 
 def free_running(model, start, steps=STEPS, step=None):

@@ -6,7 +6,8 @@ trained on windows whose targets are the inputs shifted by one character.
 
 import numpy as np
 
-from lstm_lab.backend import keras, tf
+from lstm_lab.backend import keras
+from lstm_lab.compiled import one_step_function
 from lstm_lab.training import reset_rnn_states
 
 
@@ -40,7 +41,7 @@ def stateful_copy(model):
 
 def one_step_probabilities(stateful_model, ids):
     """Reset, then feed ``ids`` one at a time; the probabilities after each, (len(ids), vocab)."""
-    step = tf.function(lambda x: stateful_model(x, training=False))
+    step = one_step_function(stateful_model)
     reset_rnn_states(stateful_model)
     rows = [np.asarray(step(np.array([[i]], dtype=np.int32)))[0, 0] for i in ids]
     reset_rnn_states(stateful_model)
@@ -50,7 +51,7 @@ def one_step_probabilities(stateful_model, ids):
 def sample(stateful_model, vocabulary, prompt, length, temperature, seed=0):
     """Prime the state with ``prompt``, then draw ``length`` characters at ``temperature``."""
     rng = np.random.default_rng(seed)
-    step = tf.function(lambda x: stateful_model(x, training=False))
+    step = one_step_function(stateful_model)
     reset_rnn_states(stateful_model)
     for i in vocabulary.encode(prompt[:-1]):
         step(np.array([[i]], dtype=np.int32))

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from lstm_lab.backend import keras, tf
+from lstm_lab.backend import keras
+from lstm_lab.compiled import one_step_function
 from lstm_lab.training import reset_rnn_states
 
 
@@ -23,7 +24,7 @@ def roll_out(model, first_value, steps=50):
     units = model.get_layer("rnn").units
     one_step = sine_rnn(units, steps=1, stateful=True)
     one_step.set_weights(model.get_weights())
-    step = tf.function(lambda x: one_step(x, training=False))
+    step = one_step_function(one_step)
     reset_rnn_states(one_step)
     value, predictions = np.float32(first_value), []
     for _ in range(steps):

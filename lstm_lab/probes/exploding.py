@@ -4,7 +4,8 @@ the gradients' joint norm at every step, with and without clipping."""
 
 import numpy as np
 
-from lstm_lab.backend import keras, tf
+from lstm_lab.backend import keras
+from lstm_lab.compiled import sgd_steps_recording_norms
 from lstm_lab.data.sine import training_windows
 
 
@@ -20,16 +21,7 @@ def train_recording(steps=300, gain=4.0, learning_rate=0.1, seed=0, **clipping):
     optimizer = keras.optimizers.SGD(learning_rate, **clipping)
     x, y, _ = training_windows(steps, seed)
 
-    @tf.function
-    def step(x_batch, y_batch):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean((model(x_batch, training=True) - y_batch) ** 2)
-        gradients = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply(gradients, model.trainable_variables)
-        return loss, tf.linalg.global_norm(gradients)
-
-    records = [step(x[i : i + 1], y[i : i + 1]) for i in range(steps)]
-    return np.array([float(loss) for loss, _ in records]), np.array([float(n) for _, n in records])
+    return sgd_steps_recording_norms(model, optimizer, x, y)
 
 
 def largest_loss(losses):
