@@ -163,7 +163,9 @@ def read_metrics(metrics_file):
             if key not in data:
                 raise KeyError(key)
         for claim in data["claims"]:
-            claim["id"], claim["verdict"], claim["expect"]  # noqa: B018 (each must be there)
+            for key in ("id", "verdict", "expect"):
+                if key not in claim:
+                    raise KeyError(key)
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BadInput(
             f"{metrics_file} is not a valid metrics file: {type(error).__name__} {error}"
