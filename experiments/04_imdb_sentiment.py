@@ -113,21 +113,21 @@ def main(argv=None):
         test = keras.utils.pad_sequences(x_test, maxlen=MAXLEN, truncating=side)
         model = imdb_sentiment_lstm(NUM_WORDS, MAXLEN)
         identity = lab.run_identity(side=side, data=fingerprint(train, y_train))
-        best = fit_with_backup(model, train, y_train, lab.backup_dir(side), identity,
-                               monitor="val_accuracy", batch_size=BATCH_SIZE,
-                               epochs=settings["epochs"], validation_split=VALIDATION_SPLIT,
-                               verbose=2 if args.verbose else 0)
-        histories[side] = best.history
+        record = fit_with_backup(model, train, y_train, lab.backup_dir(side), identity,
+                                 monitor="val_accuracy", batch_size=BATCH_SIZE,
+                                 epochs=settings["epochs"], validation_split=VALIDATION_SPLIT,
+                                 verbose=2 if args.verbose else 0)
+        histories[side] = record.history
         # The seed's way: the model after the last epoch. Beside it, the epoch that did best on
         # the validation reviews (chosen without looking at the test set).
         _, last_epoch = model.evaluate(test, y_test, batch_size=256, verbose=0)
-        model.set_weights(best.best_weights)
+        model.set_weights(record.best_weights)
         _, best_epoch = model.evaluate(test, y_test, batch_size=256, verbose=0)
         baseline = tfidf_logistic_regression(train[:fit_rows], y_train[:fit_rows], test, y_test)
         results[side] = {"lstm": float(last_epoch), "lstm_best_epoch": float(best_epoch),
-                         "best_epoch": best.best_epoch, "tfidf_logreg": baseline}
+                         "best_epoch": record.best_epoch, "tfidf_logreg": baseline}
         lab.progress(f"  test accuracy: LSTM {last_epoch:.4f} after the last epoch, "
-                     f"{best_epoch:.4f} with the weights of epoch {best.best_epoch} (best "
+                     f"{best_epoch:.4f} with the weights of epoch {record.best_epoch} (best "
                      f"validation accuracy); TF-IDF + logistic regression {baseline:.4f}")
     lab.progress("TF-IDF + logistic regression on whole reviews")
     whole_reviews = tfidf_logistic_regression(x_train[:fit_rows], y_train[:fit_rows], x_test,
