@@ -46,10 +46,6 @@ def all_epochs(model, x_batches, y_batches, epochs, reset_states, jit_compile=Fa
             model, x_batches, y_batches, epochs, reset_states, jit_compile
         )
 
-    class ResetAfterEpoch(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            reset_states(self.model)
-
     x = x_batches.reshape((-1,) + x_batches.shape[2:])
     y = y_batches.reshape((-1,) + y_batches.shape[2:])
     history = model.fit(
@@ -59,7 +55,7 @@ def all_epochs(model, x_batches, y_batches, epochs, reset_states, jit_compile=Fa
         epochs=epochs,
         shuffle=False,
         verbose=0,
-        callbacks=[ResetAfterEpoch()],
+        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=lambda *_: reset_states(model))],
     )
     return {name: np.array(values) for name, values in history.history.items()}
 
