@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.backend import to_numpy
 from lstm_lab.claims import max_abs_difference, within
 from lstm_lab.data.text import (
     Vocabulary,
@@ -73,7 +74,7 @@ def main(argv=None):
     # ## 2. The model: Embedding -> LSTM(return_sequences) -> TimeDistributed(Dense(softmax))
     lab.reseed("model")
     model = char_generator(len(vocabulary), units=units)
-    probabilities = np.asarray(model(x_train[:2]))
+    probabilities = to_numpy(model(x_train[:2]))
     time_distributed = time_distributed_gap(model, x_train[:2])
     report.check(
         "C004-08",
@@ -108,7 +109,7 @@ def main(argv=None):
     # ## 4. One step at a time: a stateful batch-1 copy (C004-09), then sampling
     generator = stateful_copy(model)
     probe = x_validation[0][:60]
-    full_pass = np.asarray(model(probe[None]))[0]
+    full_pass = to_numpy(model(probe[None]))[0]
     incremental = one_step_probabilities(generator, probe)
     report.check("C004-09", documented=0.0, observed=max_abs_difference(incremental, full_pass),
                  compare=within(EQUAL),

@@ -1,8 +1,10 @@
 """Choose the Keras backend, then import Keras once (TensorFlow without its start-up chatter).
 
-The backend is ``KERAS_BACKEND`` (tensorflow, jax or torch), TensorFlow if unset, as Keras
-itself chooses. Nothing here imports TensorFlow unless the backend is TensorFlow. (Running
-every experiment on JAX and torch, with a ``--backend`` option, is issue 10's next step.)
+The backend is the command line's ``--backend NAME`` (every experiment takes it), else
+``KERAS_BACKEND``, else TensorFlow, as Keras itself chooses. Keras fixes its backend when it
+is first imported, so the option is read here, from ``sys.argv``, before that import; the
+experiment's own parser then validates and documents it. Nothing here imports TensorFlow
+unless the backend is TensorFlow, and the start-up filter below applies to TensorFlow only.
 
 Since TensorFlow 2.19 the C++ start-up messages (oneDNN, CUDA probing, CPU
 feature hints) are written by absl before its logging is initialised, so
@@ -67,7 +69,34 @@ def _import_quietly():
     return tf, keras
 
 
-BACKEND = os.environ.get("KERAS_BACKEND") or "tensorflow"
+def backend_from_command_line(argv):
+    """The value of ``--backend NAME`` or ``--backend=NAME`` in ``argv``, or None."""
+    for i, argument in enumerate(argv):
+        if argument == "--backend" and i + 1 < len(argv):
+            return argv[i + 1]
+        if argument.startswith("--backend="):
+            return argument.split("=", 1)[1]
+    return None
+
+
+def _hide_tensorflow_from_keras():
+    """On JAX and torch, make Keras behave as if TensorFlow were not installed.
+
+    Keras imports TensorFlow on any backend when it is installed (``set_random_seed`` seeds
+    it, saving and the trainers look for ``tf.data``): 4 s and TensorFlow's start-up chatter
+    for nothing, since the lab feeds NumPy arrays. Keras asks its lazy module whether
+    TensorFlow is ``available`` first, so answering no there runs the lab on JAX and torch
+    exactly as on a machine without TensorFlow. A private attribute: if Keras renames it,
+    this does nothing and Keras imports TensorFlow as before.
+    """
+    from keras.src.utils import module_utils
+
+    lazy_tensorflow = getattr(module_utils, "tensorflow", None)
+    if lazy_tensorflow is not None and hasattr(lazy_tensorflow, "_available"):
+        lazy_tensorflow._available = False
+
+
+BACKEND = backend_from_command_line(sys.argv[1:]) or os.environ.get("KERAS_BACKEND") or "tensorflow"
 if BACKEND not in BACKENDS:
     # Keras would fail on it with a traceback.
     print(
@@ -83,6 +112,44 @@ else:
     import keras
 
     tf = None
+    _hide_tensorflow_from_keras()
+
+
+def to_numpy(tensor):
+    """A backend tensor (or a NumPy array) as a NumPy array. ``np.asarray`` fails on a torch
+    tensor that requires grad, which is what a torch-backend model returns."""
+    return keras.ops.convert_to_numpy(tensor)
+
+
+def backend_versions():
+    """The versions of the backend's own packages: jax and jaxlib, or torch (TensorFlow's
+    is among every report's versions)."""
+    from importlib import metadata
+
+    packages = {"jax": ["jax", "jaxlib"], "torch": ["torch"]}.get(BACKEND, [])
+    return {package: metadata.version(package) for package in packages}
+
+
+def device_description():
+    """What the backend computes on: ``"cpu"``, or ``"gpu: <name>"`` for the first GPU."""
+    if BACKEND == "tensorflow":
+        gpus = tf.config.list_physical_devices("GPU")
+        if gpus:
+            details = tf.config.experimental.get_device_details(gpus[0])
+            return f"gpu: {details.get('device_name', gpus[0].name)}"
+        return "cpu"
+    if BACKEND == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        return "cpu" if device.platform == "cpu" else f"gpu: {device.device_kind}"
+    import torch
+
+    return f"gpu: {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "cpu"
+
+
+def has_gpu():
+    return device_description() != "cpu"
 
 
 class _DropIntendedRetracingWarning(logging.Filter):
@@ -96,4 +163,13 @@ class _DropIntendedRetracingWarning(logging.Filter):
 if tf is not None:
     tf.get_logger().addFilter(_DropIntendedRetracingWarning())
 
-__all__ = ["BACKEND", "BACKENDS", "keras", "tf"]
+__all__ = [
+    "BACKEND",
+    "BACKENDS",
+    "backend_versions",
+    "device_description",
+    "has_gpu",
+    "keras",
+    "tf",
+    "to_numpy",
+]

@@ -90,6 +90,58 @@ STATEMENTS = {
     "L-02-03": "Keras LSTM, GRU and stacked Bidirectional LSTM weights, mapped into PyTorch, "
     "give the same outputs and final states",
     "L-03-01": "A stateful layer built for one batch size rejects another batch size",
+    # Keras 3 backends and kernels (Keras API docs, the keras-io guide "Working with RNNs",
+    # Keras issues): checked by experiment 09 on whatever backend and device it runs on
+    "K3-01": "go_backwards=True processes the sequence backwards and returns the reversed sequence",
+    "K3-02": 'use_cudnn="auto" uses cuDNN when feasible and falls back otherwise; '
+    "use_cudnn=True gives the generic kernel's results",
+    "K3-03": "cuDNN runs only with tanh/sigmoid, recurrent_dropout=0, unroll=False, use_bias=True "
+    "and unmasked or right-padded inputs",
+    "K3-04": "The cuDNN kernel makes training much faster",
+    "K3-05": "A stateful LSTM or GRU trains with fit, its state carried from batch to batch",
+    "K3-06": "zero_output_for_mask (default False): whether masked steps output zeros",
+    "K3-07": "The recorded states of an RNN layer are not part of its weights: a reloaded "
+    "stateful model starts from zeros",
+    "K3-08": "RNN(LSTMCell(n)) gives the same result as LSTM(n)",
+    "K3-09": "A model saved on one Keras backend reloads on another with the same outputs",
+    "K3-10": "LSTM and GRU train under a mixed-precision policy",
+}
+
+K3_SOURCES = {
+    "K3-01": "Keras API docs: LSTM, GRU, SimpleRNN (go_backwards)",
+    "K3-02": "Keras API docs: LSTM, GRU (use_cudnn)",
+    "K3-03": 'keras-io guide "Working with RNNs": Using CuDNN kernels when available',
+    "K3-04": 'keras-io guide "Working with RNNs": the MNIST cuDNN demo',
+    "K3-05": "stateful tutorials; keras-team/keras #20875, #23462",
+    "K3-06": "Keras API docs: RNN (zero_output_for_mask)",
+    "K3-07": 'keras-io guide "Working with RNNs": RNN state reuse',
+    "K3-08": 'keras-io guide "Working with RNNs": RNN layers and RNN cells',
+    "K3-09": "Keras 3 multi-backend promise; keras-team/keras-core #322",
+    "K3-10": "tensorflow #51385, keras-team/keras #15140",
+}
+
+# Verdicts that differ by backend on Keras 3.15, measured by experiments 03 and 09: the lab
+# expects them, so a run exits 0 while they hold and 1 when Keras changes. Each is a finding,
+# with its reason shown in the report; the conformance matrix puts these rows at the top.
+STATE_NOT_CARRIED_ON_JAX = (
+    "on JAX, fit (and evaluate, predict) does not carry a stateful layer's state from batch "
+    "to batch: the states are not among the model's non_trainable_variables, so JAX's "
+    "stateless train step drops their updates (experiment 09, K3-05)"
+)
+BACKEND_EXPECTATIONS = {
+    ("K3-02", "jax"): (
+        "refuted",
+        "on a CPU, JAX's GRU with use_cudnn=True runs (its LSTM raises as documented)",
+    ),
+    ("K3-02", "torch"): ("refuted", "on a CPU, torch's LSTM and GRU with use_cudnn=True run"),
+    ("K3-05", "jax"): ("refuted", STATE_NOT_CARRIED_ON_JAX),
+    ("K3-05", "torch"): (
+        "refuted",
+        "on torch, fit of a stateful layer raises: the state is assigned in place inside the "
+        "graph autograd differentiates",
+    ),
+    ("C004-01", "jax"): ("refuted", STATE_NOT_CARRIED_ON_JAX),
+    ("C004-02", "jax"): ("refuted", STATE_NOT_CARRIED_ON_JAX),
 }
 
 
@@ -98,7 +150,14 @@ def source_of(claim_id):
     statement_of(claim_id)  # unknown ids fail here, with their name
     if claim_id.startswith("L-"):
         return LAB_SOURCE
+    if claim_id.startswith("K3-"):
+        return K3_SOURCES[claim_id]
     return SOURCES[claim_id.split("-")[0]]
+
+
+def backend_expectation(claim_id, backend):
+    """``(expect, reason)`` where the lab expects a backend-specific verdict, else None."""
+    return BACKEND_EXPECTATIONS.get((claim_id, backend))
 
 
 def statement_of(claim_id):

@@ -7,9 +7,11 @@ observes the same thing on the installed Keras and compares:
                   compare=same_labels, expect="confirmed")
 
 Verdicts: ``confirmed`` (the observation agrees within the tolerance),
-``refuted`` (it does not: a finding, with evidence) and ``error`` (the
-check could not run). ``expect`` is what the lab expects on the installed
-Keras; an experiment exits 1 when a verdict differs from its expectation.
+``refuted`` (it does not: a finding, with evidence), ``error`` (the check
+failed to run: Keras raised where it should not) and ``not run`` (the check
+needs what this run does not have, such as a GPU; the reason is the evidence,
+and it never counts as confirmed). ``expect`` is what the lab expects on the
+installed Keras; an experiment exits 1 when a verdict differs from its expectation.
 """
 
 from dataclasses import asdict, dataclass
@@ -18,7 +20,7 @@ import numpy as np
 
 from lstm_lab.catalogue import source_of, statement_of
 
-VERDICTS = ("confirmed", "refuted", "error")
+VERDICTS = ("confirmed", "refuted", "error", "not run")
 
 
 @dataclass
@@ -64,9 +66,19 @@ def jsonable(value):
     return value
 
 
+def as_float64(value):
+    """Numbers, arrays or a backend's tensors as a float64 NumPy array (``np.asarray`` alone
+    fails on a torch tensor that requires grad)."""
+    if not isinstance(value, (np.ndarray, np.generic, list, tuple, int, float)):
+        from lstm_lab.backend import to_numpy
+
+        value = to_numpy(value)
+    return np.asarray(value, dtype=np.float64)
+
+
 def max_abs_difference(a, b):
     """The largest absolute difference between two arrays (or numbers), as a float."""
-    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
+    return float(np.max(np.abs(as_float64(a) - as_float64(b))))
 
 
 def _as_shape(value):
@@ -130,8 +142,7 @@ class within:
         return f"atol {self.atol:g}" + (f", rtol {self.rtol:g}" if self.rtol else "")
 
     def __call__(self, documented, observed):
-        doc = np.asarray(documented, dtype=np.float64)
-        obs = np.asarray(observed, dtype=np.float64)
+        doc, obs = as_float64(documented), as_float64(observed)
         if doc.shape != obs.shape:
             return Comparison(False, f"shape {obs.shape} vs documented {doc.shape}")
         error = float(np.max(np.abs(obs - doc))) if doc.size else 0.0
@@ -163,7 +174,17 @@ def check(claim_id, documented, observed, compare, expect="confirmed", evidence=
 
 
 def check_failed(claim_id, reason, documented=None, expect="confirmed"):
-    """A claim whose check could not run: verdict ``error``, with the reason as evidence."""
+    """A claim whose check failed: verdict ``error``, with the reason as evidence."""
+    return _unchecked(claim_id, "error", reason, documented, expect)
+
+
+def check_not_run(claim_id, reason, documented=None):
+    """A claim this run cannot check (a GPU-only check on a CPU): verdict ``not run``, which
+    is what the lab expects there; the reason is the evidence."""
+    return _unchecked(claim_id, "not run", reason, documented, "not run")
+
+
+def _unchecked(claim_id, verdict, reason, documented, expect):
     return Claim(
         id=claim_id,
         source=source_of(claim_id),
@@ -172,6 +193,6 @@ def check_failed(claim_id, reason, documented=None, expect="confirmed"):
         observed=None,
         tolerance=None,
         expect=expect,
-        verdict="error",
+        verdict=verdict,
         evidence=reason,
     )

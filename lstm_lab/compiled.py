@@ -16,8 +16,9 @@ from lstm_lab.backend import BACKEND, keras
 
 
 def one_step_function(model):
-    """``x -> model(x, training=False)`` compiled once where the backend compiles
-    (``tf.function``), a plain call (without autograd on torch) elsewhere."""
+    """``x -> model(x, training=False)`` compiled once (``tf.function``; on JAX ``jax.jit`` of
+    ``stateless_call``, writing a stateful layer's new state back), a plain call without
+    autograd on torch. Stateful models keep their state from call to call."""
     if BACKEND == "tensorflow":
         import tensorflow as tf
 
@@ -30,34 +31,135 @@ def one_step_function(model):
                 return model(x, training=False)
 
         return call
-    return lambda x: model(x, training=False)
+    return _one_step_jax(model)
+
+
+def _one_step_jax(model):
+    import jax
+
+    @jax.jit
+    def step(trainable, non_trainable, x):
+        return model.stateless_call(trainable, non_trainable, x, training=False)
+
+    def call(x):
+        outputs, non_trainable = step(
+            [v.value for v in model.trainable_variables],
+            [v.value for v in model.non_trainable_variables],
+            x,
+        )
+        for variable, value in zip(model.non_trainable_variables, non_trainable):
+            variable.assign(value)  # a stateful layer's new state
+        return outputs
+
+    return call
 
 
 def all_epochs(model, x_batches, y_batches, epochs, reset_states, jit_compile=False):
     """Train ``epochs`` epochs over ``(x_batches[i], y_batches[i])`` in order, calling
-    ``reset_states(model)`` after each; returns ``{metric: per-epoch values}``.
+    ``reset_states(model)`` after each; returns ``{metric: per-epoch values}``, the epoch
+    averages ``fit`` reports. ``model`` must be compiled and built (``compiled_fit`` does it).
 
-    On TensorFlow one ``tf.function`` runs every epoch (``jit_compile`` adds XLA). Elsewhere
-    it is one ``fit`` call over all epochs with the reset in a callback: the same steps in
-    the same order as the tutorial's ``fit`` per epoch, without its per-call overhead.
+    - TensorFlow: every epoch in one ``tf.function`` of the model's own ``train_step``
+      (``jit_compile`` adds XLA).
+    - JAX: the model's own stateless ``train_step``, each epoch one ``jax.jit``-compiled
+      ``lax.scan`` over the batches; the states are reset between epochs.
+    - torch: a plain loop, since Keras's torch ``train_step`` cannot train a stateful layer
+      (Keras 3.15: the layer assigns its state in place inside the graph that is then
+      differentiated, "modified by an inplace operation"). Each step runs the model in a
+      ``StatelessScope`` that holds the states, so the assignment replaces instead of
+      overwriting, then writes the new states back detached, as TensorFlow does: the state
+      carries to the next batch, the gradient stops at the batch boundary.
+
+    On JAX this is exactly what ``fit`` does, including what ``fit`` gets wrong there: the
+    states of a stateful layer are not among the model's ``non_trainable_variables``, so
+    Keras 3.15's JAX ``train_step`` drops their updates and every batch starts from the
+    state of the last reset (experiment 09, K3-05).
     """
     if BACKEND == "tensorflow":
         return _all_epochs_tensorflow(
             model, x_batches, y_batches, epochs, reset_states, jit_compile
         )
+    if BACKEND == "jax":
+        return _all_epochs_jax(model, x_batches, y_batches, epochs, reset_states)
+    return _all_epochs_torch(model, x_batches, y_batches, epochs, reset_states)
 
-    x = x_batches.reshape((-1,) + x_batches.shape[2:])
-    y = y_batches.reshape((-1,) + y_batches.shape[2:])
-    history = model.fit(
-        x,
-        y,
-        batch_size=x_batches.shape[1],
-        epochs=epochs,
-        shuffle=False,
-        verbose=0,
-        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=lambda *_: reset_states(model))],
-    )
-    return {name: np.array(values) for name, values in history.history.items()}
+
+def _all_epochs_jax(model, x_batches, y_batches, epochs, reset_states):
+    import jax
+
+    @jax.jit
+    def one_epoch(state, x_batches, y_batches):
+        def one_step(state, batch):
+            logs, state = model.train_step(state, batch)
+            return state, logs
+
+        state, logs = jax.lax.scan(one_step, state, (x_batches, y_batches))
+        return state, {name: values[-1] for name, values in logs.items()}
+
+    model.reset_metrics()
+    fresh_metrics = [v.value for v in model.metrics_variables]
+    trainable = [v.value for v in model.trainable_variables]
+    optimizer_state = [v.value for v in model.optimizer.variables]
+    history = {}
+    for _ in range(epochs):
+        state = (
+            trainable,
+            [v.value for v in model.non_trainable_variables],
+            optimizer_state,
+            fresh_metrics,
+        )
+        (trainable, non_trainable, optimizer_state, _), logs = one_epoch(
+            state, x_batches, y_batches
+        )
+        for variable, value in zip(model.non_trainable_variables, non_trainable):
+            variable.assign(value)
+        reset_states(model)  # Python between epochs: reads and writes the model's variables
+        for name, value in logs.items():
+            history.setdefault(name, []).append(float(value))
+    for variable, value in zip(model.trainable_variables, trainable):
+        variable.assign(value)
+    for variable, value in zip(model.optimizer.variables, optimizer_state):
+        variable.assign(value)
+    return {name: np.array(values) for name, values in history.items()}
+
+
+def _all_epochs_torch(model, x_batches, y_batches, epochs, reset_states):
+    import torch
+
+    trainable = model.trainable_variables
+    from lstm_lab.training import stateful_layers
+
+    states = [variable for layer in stateful_layers(model) for variable in layer.states]
+    x_batches, y_batches = torch.as_tensor(x_batches), torch.as_tensor(y_batches)
+    history = {}
+    for _ in range(epochs):
+        model.reset_metrics()
+        losses = []
+        for x, y in zip(x_batches, y_batches):
+            model.zero_grad()
+            # The layer's assignments to its state go to the scope, not into the tensors
+            # autograd saved; the new states are read from the scope afterwards.
+            detached = [(v, v.value.detach().clone()) for v in states]
+            with keras.StatelessScope(state_mapping=detached) as scope:
+                prediction = model(x, training=True)
+            new_states = [scope.get_current_value(v) for v in states]
+            loss = model.compute_loss(x, y, prediction, training=True)
+            loss.backward()
+            with torch.no_grad():
+                model.optimizer.apply([v.value.grad for v in trainable], trainable)
+                for variable, value in zip(states, new_states):
+                    variable.assign(value.detach())
+                logs = model.compute_metrics(x, y, prediction.detach())
+            losses.append(float(loss.detach()))
+        reset_states(model)
+        # fit's "loss" is the mean over the epoch's (equal-sized) batches.
+        logs = {
+            "loss": float(np.mean(losses)),
+            **{k: float(v) for k, v in logs.items() if k != "loss"},
+        }
+        for name, value in logs.items():
+            history.setdefault(name, []).append(value)
+    return {name: np.array(values) for name, values in history.items()}
 
 
 def _all_epochs_tensorflow(model, x_batches, y_batches, epochs, reset_states, jit_compile):
@@ -121,7 +223,7 @@ def _steps_torch(model, optimizer, x, y):
         loss.backward()
         gradients = [v.value.grad for v in variables]
         norms.append(float(torch.sqrt(sum(torch.sum(g**2) for g in gradients))))
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         with torch.no_grad():
             optimizer.apply(gradients, variables)
     return np.array(losses), np.array(norms)

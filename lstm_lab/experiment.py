@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lab import BACKENDS
 from lstm_lab.errors import BadInput
 from lstm_lab.report import Report
 
@@ -72,6 +73,12 @@ def experiment_parser(doc):
         type=Path,
         help="a folder holding local copies of the data files (see the README); experiments "
         "that need none ignore it, so `lstm-lab run all --data-dir DIR` works",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help="the Keras backend (default: KERAS_BACKEND if set, else tensorflow); "
+        "lstm_lab.backend reads it before Keras is imported",
     )
     parser.add_argument("--verbose", action="store_true", help="show Keras training progress")
     return parser

@@ -30,8 +30,14 @@ def format_array(values, digits=6):
 
 
 def format_named(values, digits=3):
-    """``"a: 0.1; b: 2e-07"``: a dictionary of numbers on one line (``digits`` significant)."""
-    return "; ".join(f"{name}: {value:.{digits}g}" for name, value in values.items())
+    """``"a: 0.1; b: 2e-07"``: a dictionary of numbers on one line (``digits`` significant);
+    other values (text, booleans) as they are."""
+
+    def shown(value):
+        is_number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+        return f"{value:.{digits}g}" if is_number else str(value)
+
+    return "; ".join(f"{name}: {shown(value)}" for name, value in values.items())
 
 
 def render_markdown(data, sections, figures, notes):
@@ -45,6 +51,7 @@ def render_markdown(data, sections, figures, notes):
         "",
         f"- Command: `{data['command']}`",
         f"- Profile: {data['profile']} · seed {data['seed']} · wall time {data['wall_seconds']} s",
+        f"- Backend: {data.get('backend', 'tensorflow')} on {data.get('device', 'cpu')}",
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
     ]
     if data.get("seeds"):

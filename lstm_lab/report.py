@@ -18,16 +18,21 @@ from importlib import metadata
 from pathlib import Path
 
 from lstm_lab import STARTED
-from lstm_lab.claims import VERDICTS, Claim, check, check_failed, exactly
+from lstm_lab.catalogue import backend_expectation
+from lstm_lab.claims import VERDICTS, Claim, check, check_failed, check_not_run, exactly
 from lstm_lab.render import render_markdown
 from lstm_lab.results import check_writable, publish
 
 
-def library_versions():
-    """Versions of Python and the installed libraries, read without importing them."""
+def library_versions(backend="tensorflow"):
+    """Versions of Python and the installed libraries, read without importing them
+    (TensorFlow's only when it is the backend)."""
     versions = {"python": platform.python_version()}
+    tensorflow = (
+        [("tensorflow", ["tensorflow", "tensorflow-cpu"])] if backend == "tensorflow" else []
+    )
     for name, distributions in [
-        ("tensorflow", ["tensorflow", "tensorflow-cpu"]),
+        *tensorflow,
         ("keras", ["keras"]),
         ("numpy", ["numpy"]),
         ("matplotlib", ["matplotlib"]),
@@ -75,12 +80,29 @@ class Report:
 
     def check(self, claim_id, documented, observed, compare=exactly, **options):
         """Compare and record in one call: :func:`lstm_lab.claims.check`'s arguments
-        (``expect``, ``evidence``, ``tolerance``), ``compare`` by default :func:`exactly`."""
-        return self.add(check(claim_id, documented, observed, compare, **options))
+        (``expect``, ``evidence``, ``tolerance``), ``compare`` by default :func:`exactly`.
+        On a backend where the catalogue expects another verdict, that is the expectation."""
+        claim = check(claim_id, documented, observed, compare, **options)
+        return self.add(self._with_backend_expectation(claim))
 
     def failed(self, claim_id, reason, documented=None, expect="confirmed"):
-        """Record a claim whose check could not run (verdict ``error``)."""
-        return self.add(check_failed(claim_id, reason, documented, expect))
+        """Record a claim whose check failed (verdict ``error``)."""
+        claim = check_failed(claim_id, reason, documented, expect)
+        return self.add(self._with_backend_expectation(claim))
+
+    @staticmethod
+    def _with_backend_expectation(claim):
+        from lstm_lab.backend import BACKEND
+
+        known = backend_expectation(claim.id, BACKEND)
+        if known:
+            claim.expect = known[0]
+            claim.evidence += f" [expected {known[0]} on {BACKEND}: {known[1]}]"
+        return claim
+
+    def not_run(self, claim_id, reason, documented=None):
+        """Record a claim this run cannot check, with the reason (verdict ``not run``)."""
+        return self.add(check_not_run(claim_id, reason, documented))
 
     def metric(self, name, value):
         self.metrics[name] = value
@@ -106,6 +128,8 @@ class Report:
         return 0 if all(claim.as_expected for claim in self.claims) else 1
 
     def to_dict(self, wall_seconds):
+        from lstm_lab.backend import BACKEND, backend_versions, device_description
+
         return {
             "experiment": self.experiment,
             "title": self.title,
@@ -113,7 +137,9 @@ class Report:
             "seed": self.seed,
             "seeds": self.seeds,
             "command": self.command,
-            "versions": library_versions(),
+            "backend": BACKEND,
+            "device": device_description(),
+            "versions": {**library_versions(BACKEND), **backend_versions()},
             "wall_seconds": wall_seconds,
             "claims": [claim.to_dict() for claim in self.claims],
             "metrics": self.metrics,

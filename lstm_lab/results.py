@@ -174,7 +174,8 @@ def read_metrics(metrics_file):
 
 
 def verdict_counts(claims):
-    """``{"confirmed": n, "refuted": n, "error": n}`` and the ids whose verdict was unexpected."""
+    """``{"confirmed": n, "refuted": n, "error": n, "not run": n}`` and the ids whose
+    verdict was unexpected."""
     counts = {v: sum(c["verdict"] == v for c in claims) for v in VERDICTS}
     unexpected = [c["id"] for c in claims if c["verdict"] != c["expect"]]
     return counts, unexpected
@@ -189,6 +190,19 @@ def runs_in(results_dir):
     ]
 
 
+def links_to_other_runs(results_dir):
+    """Index lines that point at the conformance matrix and the per-backend runs, if any."""
+    lines = []
+    if (results_dir / "conformance.md").exists():
+        lines.append(
+            "Every claim on every backend, side by side: [conformance.md](conformance.md)."
+        )
+    for backend_dir in sorted((results_dir / "backends").glob("*/README.md")):
+        name = backend_dir.parent.name
+        lines.append(f"- The runs on {name}: [backends/{name}](backends/{name}/README.md)")
+    return lines + ([""] if lines else [])
+
+
 # -- the index --------------------------------------------------------------------------
 def write_index(results_dir):
     """Regenerate ``results/README.md`` from every ``results/*/metrics.json``."""
@@ -201,7 +215,7 @@ def write_index(results_dir):
         rows.append(
             f"| [{name}]({name}/report.md) | {short(data.get('title', ''), 70)} | "
             f"{data['profile']} | {len(data['claims'])} | {counts['confirmed']} | "
-            f"{counts['refuted']} | {counts['error']} | "
+            f"{counts['refuted']} | {counts['error']} | {counts['not run']} | "
             f"{'yes' if not unexpected else 'no: ' + ', '.join(unexpected)} | "
             f"{data['wall_seconds']} |"
         )
@@ -213,11 +227,12 @@ def write_index(results_dir):
             "`results/*/metrics.json`; do not edit by hand. *refuted* means the source document's",
             "claim does not hold on the installed Keras: a finding, explained in the report.",
             "",
-            "| experiment | what | profile | claims | confirmed | refuted | error | as expected "
-            "| wall s |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| experiment | what | profile | claims | confirmed | refuted | error | not run "
+            "| as expected | wall s |",
+            "|---|---|---|---|---|---|---|---|---|---|",
             *rows,
             "",
+            *links_to_other_runs(results_dir),
         ]
     )
     write_file_atomically(results_dir / INDEX_NAME, text.encode())

@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 
-from lstm_lab.claims import check, check_failed, exactly, jsonable, same_labels, same_shape, within
+from lstm_lab.claims import (
+    check,
+    check_failed,
+    check_not_run,
+    exactly,
+    jsonable,
+    same_labels,
+    same_shape,
+    within,
+)
 
 
 def test_same_shape_treats_none_as_a_dimension():
@@ -95,6 +104,12 @@ def test_check_failed_records_an_error_verdict():
     claim = check_failed("C004-03", "training diverged", documented=650)
     assert claim.verdict == "error" and not claim.as_expected
     assert claim.evidence == "training diverged" and claim.observed is None
+
+
+def test_a_check_that_cannot_run_here_is_not_run_never_confirmed():
+    claim = check_not_run("K3-04", "needs a GPU; this run has cpu")
+    assert claim.verdict == "not run" and claim.expect == "not run" and claim.as_expected
+    assert claim.evidence == "needs a GPU; this run has cpu" and claim.observed is None
 
 
 def test_a_tolerance_given_to_check_overrides_the_comparisons():

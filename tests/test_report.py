@@ -61,7 +61,7 @@ def test_write_produces_report_metrics_figures_and_index(results_dir):
 
     index = (results_dir / "README.md").read_text()
     assert "[99_demo](99_demo/report.md)" in index
-    assert "| quick | 2 | 1 | 1 | 0 | yes |" in index
+    assert "| quick | 2 | 1 | 1 | 0 | 0 | yes |" in index
 
 
 def test_exit_code_is_1_when_a_verdict_differs_from_its_expectation(results_dir, capsys):

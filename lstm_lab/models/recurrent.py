@@ -1,8 +1,6 @@
 """Tiny models for looking at what a recurrent layer returns."""
 
-import numpy as np
-
-from lstm_lab.backend import keras
+from lstm_lab.backend import keras, to_numpy
 
 LAYERS = {"SimpleRNN": keras.layers.SimpleRNN, "GRU": keras.layers.GRU, "LSTM": keras.layers.LSTM}
 
@@ -22,8 +20,8 @@ def outputs_of(model, x):
     """
     result = model(x)
     if isinstance(result, (list, tuple)):
-        return [np.asarray(a) for a in result]
-    return [np.asarray(result)]
+        return [to_numpy(a) for a in result]
+    return [to_numpy(result)]
 
 
 def share_weights(models):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import keras, to_numpy
 
 HEADS = ("per-token", "last step", "mean-pooled", "bidirectional")
 
@@ -51,12 +51,12 @@ def train_one_sentence_at_a_time(model, sentences, targets, epochs):
     outputs for each sentence before and after, flattened: ``{"before": [...], "after": [...]}``.
     """
     per_token = len(model.output.shape) == 3
-    before = [np.asarray(model(ids)).ravel() for ids in sentences]
+    before = [to_numpy(model(ids)).ravel() for ids in sentences]
     for _ in range(epochs):
         for ids, target in zip(sentences, targets):
             shape = (1, ids.shape[1], 1) if per_token else (1, 1)
             model.train_on_batch(ids, np.full(shape, target, dtype=np.float32))
-    return {"before": before, "after": [np.asarray(model(ids)).ravel() for ids in sentences]}
+    return {"before": before, "after": [to_numpy(model(ids)).ravel() for ids in sentences]}
 
 
 def test_mse_on_generated_task(
@@ -72,7 +72,7 @@ def test_mse_on_generated_task(
     )
     y = np.repeat(scores[:, :, None], ids.shape[1], axis=1) if head == "per-token" else scores
     model.fit(ids[:train_rows], y[:train_rows], batch_size=32, epochs=epochs, verbose=0)
-    predicted = np.asarray(model.predict(ids[train_rows:], verbose=0))
+    predicted = to_numpy(model.predict(ids[train_rows:], verbose=0))
     if head == "per-token":
         predicted = predicted[np.arange(len(predicted)), lengths[train_rows:] - 1]
     return float(np.mean((predicted.reshape(-1) - scores[train_rows:, 0]) ** 2))

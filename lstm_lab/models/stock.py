@@ -1,8 +1,6 @@
 """The stock-volume LSTM of seed 001 in Keras (claim C001-03)."""
 
-import numpy as np
-
-from lstm_lab.backend import keras
+from lstm_lab.backend import keras, to_numpy
 from lstm_lab.training import compiled_fit
 
 
@@ -36,5 +34,5 @@ def train_and_predict_volume(data, epochs, seed):
     history = compiled_fit(
         model, data["x_train"], data["y_train"], epochs=epochs, batch_size=len(data["x_train"])
     )
-    scaled = np.asarray(model(data["x_all"]))
+    scaled = to_numpy(model(data["x_all"]))
     return data["volume_scaler"].inverse_transform(scaled)[:, 0], history["loss"], model

@@ -6,7 +6,7 @@ be equal, so a report can show the numbers behind each verdict.
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import keras, to_numpy
 from lstm_lab.claims import max_abs_difference
 
 
@@ -32,7 +32,7 @@ def probe_bidirectional(units=4, steps=6, features=3, seed=0):
         keras.layers.LSTM(units, return_sequences=True, return_state=True)
     )
     model = keras.Model(inputs, layer(inputs))
-    output, forward_h, forward_c, backward_h, backward_c = (np.asarray(t) for t in model(x))
+    output, forward_h, forward_c, backward_h, backward_c = (to_numpy(t) for t in model(x))
     forward, backward = output[..., :units], output[..., units:]
     _, own_forward_h, own_forward_c = layer.forward_layer(x)
     _, own_backward_h, own_backward_c = layer.backward_layer(x)
@@ -40,7 +40,7 @@ def probe_bidirectional(units=4, steps=6, features=3, seed=0):
     # Change every token but the last: the backward half of the last step must not move.
     changed = x.copy()
     changed[:, :-1] = _random((2, steps - 1, features), seed + 1)
-    changed_output = np.asarray(model(changed)[0])
+    changed_output = to_numpy(model(changed)[0])
     return {
         "output width": output.shape[-1],
         "forward half, last step - forward final h": max_abs_difference(forward[:, -1], forward_h),
@@ -77,7 +77,7 @@ def probe_concatenation(units=4, steps=6, features=3, seed=0):
     along_time = keras.layers.Concatenate(axis=1)([first, second])
     along_features = keras.layers.Concatenate(axis=-1)([first, second])
     model = keras.Model(inputs, [first, second, along_time, along_features])
-    a, b, joined_time, joined_features = (np.asarray(t) for t in model(x))
+    a, b, joined_time, joined_features = (to_numpy(t) for t in model(x))
     return {
         "along time: shape": list(joined_time.shape),
         "along features: shape": list(joined_features.shape),

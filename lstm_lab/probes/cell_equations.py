@@ -15,7 +15,7 @@ whatever the input. One step of a Keras ``LSTM`` from a given (h, c) then shows:
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import keras, to_numpy
 from lstm_lab.claims import max_abs_difference
 from lstm_lab.references import numpy_cells
 
@@ -61,7 +61,7 @@ def one_lstm_step(weights, x, h0, c0):
     _, _, c = layer(inputs, initial_state=[state_h, state_c])
     model = keras.Model([inputs, state_h, state_c], c)
     layer.set_weights(weights)
-    return np.asarray(model([x[:, None, :], h0, c0]))
+    return to_numpy(model([x[:, None, :], h0, c0]))
 
 
 def forced_gate_weights(kernel, recurrent_kernel, forget, write):

@@ -6,6 +6,7 @@ zeros: zeroing it cannot change any prediction.
 
 import numpy as np
 
+from lstm_lab.backend import to_numpy
 from lstm_lab.claims import max_abs_difference
 
 
@@ -15,8 +16,8 @@ def recurrent_kernel_effect(model, x, layer_name="lstm"):
     layer = model.get_layer(layer_name)
     weights = layer.get_weights()
     kernel, recurrent_kernel, *rest = weights
-    before = np.asarray(model(x))
+    before = to_numpy(model(x))
     layer.set_weights([kernel, np.zeros_like(recurrent_kernel), *rest])
-    after = np.asarray(model(x))
+    after = to_numpy(model(x))
     layer.set_weights(weights)
     return max_abs_difference(before, after)

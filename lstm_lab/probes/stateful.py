@@ -8,7 +8,7 @@ verdict.
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import keras, to_numpy
 from lstm_lab.claims import max_abs_difference
 from lstm_lab.errors import error_summary
 from lstm_lab.training import reset_rnn_states
@@ -61,14 +61,14 @@ def probe_rows_continue(batch_size=4, length=12, chunk=4, units=8, features=3, s
     whole = lstm_model(units, length, features, stateful=False, seed=seed)
     chunked = lstm_model(units, chunk, features, stateful=True, batch_size=batch_size, seed=seed)
     chunked.set_weights(whole.get_weights())
-    reference = np.asarray(whole(x))
+    reference = to_numpy(whole(x))
 
     def feed_in_chunks(row_order_after_first_chunk):
         reset_rnn_states(chunked)
         outputs = []
         for start in range(0, length, chunk):
             order = np.arange(batch_size) if start == 0 else row_order_after_first_chunk
-            piece = np.asarray(chunked(x[order, start : start + chunk]))
+            piece = to_numpy(chunked(x[order, start : start + chunk]))
             restored = np.empty_like(piece)
             restored[order] = piece  # put the rows back where the reference has them
             outputs.append(restored)
@@ -89,10 +89,10 @@ def probe_long_sequence(length=120, chunk=10, units=8, features=3, seed=2):
     chunked = lstm_model(units, chunk, features, stateful=True, batch_size=1, seed=seed)
     chunked.set_weights(whole.get_weights())
     reset_rnn_states(chunked)
-    pieces = [np.asarray(chunked(x[:, s : s + chunk])) for s in range(0, length, chunk)]
+    pieces = [to_numpy(chunked(x[:, s : s + chunk])) for s in range(0, length, chunk)]
     reset_rnn_states(chunked)
-    first_chunk_again = np.asarray(chunked(x[:, chunk : 2 * chunk]))
-    reference = np.asarray(whole(x))
+    first_chunk_again = to_numpy(chunked(x[:, chunk : 2 * chunk]))
+    reference = to_numpy(whole(x))
     return {
         "chunked - one pass": max_abs_difference(np.concatenate(pieces, axis=1), reference),
         "second chunk after a reset - one pass": max_abs_difference(

@@ -4,9 +4,7 @@ In Keras 3 ``Dense`` applies to the last axis of any input, so on the (batch, st
 output of an LSTM a plain ``Dense`` with the same weights gives the same numbers.
 """
 
-import numpy as np
-
-from lstm_lab.backend import keras
+from lstm_lab.backend import keras, to_numpy
 from lstm_lab.claims import max_abs_difference
 
 
@@ -19,4 +17,4 @@ def time_distributed_gap(model, x, sequence_layer="lstm", head_layer="next_chara
     plain_dense.build((None, None, weights[0].shape[0]))
     plain_dense.set_weights(weights)
     hidden = keras.Model(model.input, model.get_layer(sequence_layer).output)(x)
-    return max_abs_difference(plain_dense(hidden), np.asarray(model(x)))
+    return max_abs_difference(plain_dense(hidden), to_numpy(model(x)))

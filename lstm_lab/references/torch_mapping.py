@@ -20,7 +20,7 @@ PyTorch ``weight_ih`` (k·u, f), ``weight_hh`` (k·u, u), ``bias_ih`` and ``bias
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import keras, to_numpy
 from lstm_lab.claims import max_abs_difference
 
 TOLERANCE = 1e-5
@@ -131,7 +131,7 @@ def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):
     layer = getattr(keras.layers, kind)(units, return_sequences=True, return_state=True)
     layer(x)
     _random_weights(layer, rng)
-    keras_outputs = [np.asarray(t) for t in layer(x)]
+    keras_outputs = [to_numpy(t) for t in layer(x)]
 
     module = getattr(torch.nn, kind)(features, units, batch_first=True)
     load_into_torch(module, [layer])
@@ -170,7 +170,7 @@ def compare_bidirectional_stack(units=5, steps=7, features=4, batch=3, seed=0):
     model = keras.Model(inputs, [sequence_1, *states_0, *states_1])
     for layer in (lower, upper):
         _random_weights(layer, rng)
-    sequence, fh0, fc0, bh0, bc0, fh1, fc1, bh1, bc1 = (np.asarray(t) for t in model(x))
+    sequence, fh0, fc0, bh0, bc0, fh1, fc1, bh1, bc1 = (to_numpy(t) for t in model(x))
 
     module = torch.nn.LSTM(features, units, num_layers=2, bidirectional=True, batch_first=True)
     per_direction = [
