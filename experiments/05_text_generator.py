@@ -85,9 +85,11 @@ def main(argv=None):
                                           and x_train[1, 0] == y_train[0, -1]),
             "output (batch, steps, vocabulary)":
                 probabilities.shape == (2, WINDOW, len(vocabulary)),
-            "TimeDistributed(Dense) == Dense on the 3-D sequence": time_distributed == 0.0,
+            "TimeDistributed(Dense) == Dense on the 3-D sequence": time_distributed <= 1e-6,
         },
-        tolerance="exact equality",
+        # TensorFlow gives the same numbers bit for bit; JAX and torch differ by float32
+        # round-off (a few 1e-9), since TimeDistributed reshapes the batch before its matmul.
+        tolerance="equal: max abs difference <= 1e-6 (float32 round-off)",
         evidence=f"output shape {probabilities.shape}; a plain Dense with the same weights on the "
         f"LSTM's (2, {WINDOW}, {units}) output differs by {time_distributed:.3g}: in Keras 3 "
         "Dense already applies to the last axis, TimeDistributed is not needed",

@@ -4,6 +4,7 @@
     python -m lstm_lab run 03 [options]       run one experiment (options go to it)
     python -m lstm_lab run all [options]      run every experiment in order
     python -m lstm_lab report                 regenerate results/README.md
+    python -m lstm_lab conformance [options]  every experiment on every backend, side by side
 
 Exit codes: 0 every claim as expected, 1 a verdict differs from its
 expectation, 2 bad input (one line on stderr, nothing half-written).
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from lstm_lab import BACKENDS
 from lstm_lab.errors import BadInput
 from lstm_lab.experiment import OneLineParser, project_root
 from lstm_lab.results import locked, read_metrics, verdict_counts, write_index
@@ -82,9 +84,34 @@ def command_report(args):
     return 0
 
 
+def command_conformance(args):
+    from lstm_lab import conformance
+
+    experiments = find_experiments(args.experiments_dir)
+    unknown = [n for n in args.experiments if n.zfill(2) not in experiments]
+    if unknown:
+        raise BadInput(f"no experiment {unknown[0]!r} (known: {', '.join(experiments)})")
+    chosen = [experiments[n.zfill(2)] for n in args.experiments] or list(experiments.values())
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        raise BadInput(f"--data-dir {args.data_dir} is not a directory")
+    options = ["--profile", args.profile, "--seed", str(args.seed)]
+    options += ["--data-dir", str(args.data_dir)] if args.data_dir else []
+    codes = conformance.run_everywhere(chosen, args.backends, args.results_dir, options)
+    names = [script.stem for script in chosen]
+    matrix = conformance.collect(names, args.backends, args.results_dir, codes, args.profile)
+    written = conformance.write_matrix(args.results_dir, matrix)
+    print(f"{conformance.summary_line(matrix)} -> {written}")
+    return 2 if matrix["failed"] else 0
+
+
 def build_parser():
     parser = OneLineParser(prog="lstm-lab", description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--experiments-dir", type=Path, default=project_root() / "experiments")
+    parser.add_argument(
+        "--experiments-dir",
+        type=Path,
+        default=project_root() / "experiments",
+        help="where the NN_name.py experiment scripts are (default: the project's experiments/)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     results_dir = {"type": Path, "default": project_root() / "results", "help": "default: results/"}
 
@@ -100,6 +127,25 @@ def build_parser():
     report = commands.add_parser("report", help="regenerate results/README.md")
     report.add_argument("--results-dir", **results_dir)
     report.set_defaults(handler=command_report)
+    matrix = commands.add_parser(
+        "conformance", help="run every experiment on every backend and compare the verdicts"
+    )
+    matrix.add_argument(
+        "--backends",
+        nargs="+",
+        choices=BACKENDS,
+        default=list(BACKENDS),
+        metavar="BACKEND",
+        help=f"default: all of {', '.join(BACKENDS)}",
+    )
+    matrix.add_argument(
+        "--experiments", nargs="+", default=[], metavar="NN", help="default: every experiment"
+    )
+    matrix.add_argument("--profile", choices=["full", "quick"], default="full")
+    matrix.add_argument("--seed", type=int, default=7, help="passed to every run (default 7)")
+    matrix.add_argument("--data-dir", type=Path, help="passed to every run (see the README)")
+    matrix.add_argument("--results-dir", **results_dir)
+    matrix.set_defaults(handler=command_conformance)
     return parser
 
 

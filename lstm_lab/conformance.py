@@ -1,0 +1,164 @@
+"""The conformance matrix: every claim's verdict on every backend, side by side.
+
+    python -m lstm_lab conformance [--backends tensorflow jax torch] [--profile full]
+
+runs every experiment on every backend, each in a fresh process (Keras fixes its backend at
+import), then reads the runs' metrics.json files and writes ``results/conformance.md`` and
+``conformance.json``: one row per claim id, one column per backend and device, the rows
+whose verdicts differ first. TensorFlow's runs are the reference in ``results/<experiment>/``;
+the others go to ``results/backends/<backend>/<experiment>/``.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from lstm_lab.errors import BadInput
+from lstm_lab.render import markdown_table, short
+from lstm_lab.results import locked, read_metrics, write_file_atomically, write_index
+
+REFERENCE_BACKEND = "tensorflow"
+
+
+def results_dir_of(results_dir, backend):
+    """Where a backend's runs are written: the reference in ``results_dir`` itself."""
+    results_dir = Path(results_dir)
+    return results_dir if backend == REFERENCE_BACKEND else results_dir / "backends" / backend
+
+
+def run_everywhere(scripts, backends, results_dir, options):
+    """Run each script on each backend in a fresh process; ``{(backend, name): exit code}``."""
+    codes = {}
+    started = time.perf_counter()
+    total, done = len(scripts) * len(backends), 0
+    for backend in backends:
+        for script in scripts:
+            done += 1
+            print(
+                f"== [{done}/{total}, {time.perf_counter() - started:.0f} s] {script.stem} "
+                f"on {backend}",
+                flush=True,
+            )
+            command = [
+                sys.executable,
+                str(script),
+                "--backend",
+                backend,
+                "--results-dir",
+                str(results_dir_of(results_dir, backend)),
+                *options,
+            ]
+            codes[(backend, script.stem)] = subprocess.call(command)
+    return codes
+
+
+def collect(names, backends, results_dir, codes, profile):
+    """The matrix as plain data: columns (backend, device), the rows and the failed runs.
+
+    A run that exited with anything but 0 or 1 wrote nothing new, so its old metrics.json
+    (if any) is not read: its experiment is listed under ``failed`` instead."""
+    columns, rows, failed = {}, {}, []
+    for backend in backends:
+        for name in names:
+            code = codes.get((backend, name), 0)
+            metrics_file = results_dir_of(results_dir, backend) / name / "metrics.json"
+            if code not in (0, 1) or not metrics_file.exists():
+                failed.append({"backend": backend, "experiment": name, "exit code": code})
+                continue
+            data = read_metrics(metrics_file)
+            if data["profile"] != profile:
+                raise BadInput(f"{metrics_file} is a {data['profile']} run, not {profile}")
+            columns[backend] = data.get("device", "cpu")
+            for claim in data["claims"]:
+                row = rows.setdefault(claim["id"], {"experiment": name, "verdicts": {}})
+                row["verdicts"][backend] = {
+                    "verdict": claim["verdict"],
+                    "expect": claim["expect"],
+                    "observed": claim["observed"],
+                    "evidence": claim["evidence"],
+                }
+    for row in rows.values():
+        verdicts = {v["verdict"] for v in row["verdicts"].values()}
+        row["agrees"] = len(verdicts) == 1 and len(row["verdicts"]) == len(columns)
+    return {"profile": profile, "columns": columns, "claims": rows, "failed": failed}
+
+
+def summary_line(matrix):
+    rows = matrix["claims"].values()
+    agreeing = sum(row["agrees"] for row in rows)
+    return (
+        f"{len(matrix['claims'])} claims on {len(matrix['columns'])} backends: {agreeing} "
+        f"agree on every backend, {len(matrix['claims']) - agreeing} differ"
+        + (f"; {len(matrix['failed'])} run(s) failed" if matrix["failed"] else "")
+    )
+
+
+def _cell(entry):
+    if entry is None:
+        return "–"
+    verdict = entry["verdict"]
+    if verdict != entry["expect"]:
+        verdict = f"**{verdict}** (unexpected)"
+    observed = entry["observed"]
+    if isinstance(observed, dict) and all(isinstance(v, bool) for v in observed.values()):
+        failing = [name for name, holds in observed.items() if not holds]
+        observed = f"not: {'; '.join(failing)}" if failing else f"all {len(observed)} hold"
+    observed = "" if observed is None else f": {short(observed, 90)}"
+    return f"{verdict}{observed}".replace("|", "\\|")
+
+
+def render(matrix):
+    backends = list(matrix["columns"])
+    ordered = sorted(matrix["claims"].items(), key=lambda item: (item[1]["agrees"], item[0]))
+    rows = [
+        [claim_id, row["experiment"][:2], "yes" if row["agrees"] else "**no**"]
+        + [_cell(row["verdicts"].get(backend)) for backend in backends]
+        for claim_id, row in ordered
+    ]
+    header = ["claim", "exp.", "same everywhere"] + [
+        f"{backend} ({device})" for backend, device in matrix["columns"].items()
+    ]
+    differing = [(claim_id, row) for claim_id, row in ordered if not row["agrees"]]
+    why = [
+        f"- **{claim_id}** on {backend}: {short(entry['evidence'], 400)}"
+        for claim_id, row in differing
+        for backend, entry in row["verdicts"].items()
+        if entry["verdict"] != row["verdicts"].get(REFERENCE_BACKEND, {}).get("verdict")
+    ]
+    lines = [
+        "# Conformance: every claim on every Keras backend",
+        "",
+        "Generated by `python -m lstm_lab conformance`; do not edit by hand. Each cell is the",
+        "verdict of one run of the experiment on that backend (a fresh process each), with its",
+        "observed value. Rows whose verdicts differ between backends come first: each is a",
+        "finding, explained below by the run's own evidence. *not run* means the check needs",
+        "what that run did not have (a GPU); it never counts as confirmed.",
+        "",
+        f"**{summary_line(matrix)}** ({matrix['profile']} profile).",
+        "",
+        markdown_table(header, rows),
+    ]
+    if why:
+        lines += ["", "## Why the differing rows differ", "", *why]
+    if matrix["failed"]:
+        lines += ["", "## Runs that failed", ""]
+        lines += [
+            f"- {f['experiment']} on {f['backend']}: exit code {f['exit code']}"
+            for f in matrix["failed"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_matrix(results_dir, matrix):
+    """``conformance.md`` and ``conformance.json`` in ``results_dir``, then the index."""
+    results_dir = Path(results_dir)
+    with locked(results_dir):
+        write_file_atomically(
+            results_dir / "conformance.json",
+            (json.dumps(matrix, indent=2, allow_nan=False) + "\n").encode(),
+        )
+        write_file_atomically(results_dir / "conformance.md", render(matrix).encode())
+        write_index(results_dir)
+    return results_dir / "conformance.md"
