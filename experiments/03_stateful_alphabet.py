@@ -15,7 +15,7 @@ Claims: C004-01 … C004-07, C004-11 and L-03-01 (shared/claims.md).
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import BACKEND, keras
 from lstm_lab.claims import same_labels, within
 from lstm_lab.data.alphabet import (
     ALPHABET,
@@ -218,16 +218,30 @@ def main(argv=None):
     report.metric("tutorial_rows_identical_to_row_a", rows_like_from_a)
     report.metric("rotation_free_running_right", int(rotation_right.sum()))
     report.metric("dense_accuracy", dense_accuracy)
-    report.note("Training runs through lstm_lab.training.compiled_fit: the model's own "
-                "train_step on the same batches in the same order as the tutorial's fit loop, "
-                "compiled into one TensorFlow loop. For the tutorial's model it gives the same "
-                "weights as the fit loop, bit for bit (tests/test_training.py); the rotation "
-                "model's 2000 epochs use XLA, which agrees with fit to float32 round-off.")
+    report.note(TRAINING_NOTE[BACKEND])
     report.note(f"Every random draw comes from --seed {lab.seed}: the three trainings and the "
                 "state probes' weights and inputs. On CPU the same seed gives the same numbers "
                 "from run to run.")
     return lab.finish()
 
+
+TRAINING_NOTE = {
+    "tensorflow": "Training runs through lstm_lab.training.compiled_fit: the model's own "
+    "train_step on the same batches in the same order as the tutorial's fit loop, compiled "
+    "into one TensorFlow loop. For the tutorial's model it gives the same weights as the fit "
+    "loop, bit for bit (tests/test_training.py); the rotation model's 2000 epochs use XLA, "
+    "which agrees with fit to float32 round-off.",
+    "jax": "Training runs through lstm_lab.training.compiled_fit: Keras's own JAX train_step "
+    "in a jax.jit-compiled scan per epoch, the same weights as the tutorial's fit loop bit for "
+    "bit (tests/test_compiled.py). That includes what fit does wrong on JAX: it does not carry "
+    "a stateful layer's state from batch to batch (experiment 09, K3-05), so the tutorial's "
+    "model cannot learn positions here and C004-01/02 are refuted.",
+    "torch": "Keras's fit cannot train a stateful layer on torch: it raises 'modified by an "
+    "inplace operation' (experiment 09, K3-05). compiled_fit trains with the lab's own loop "
+    "instead, which carries the state and stops the gradient at the batch boundary as "
+    "TensorFlow does: from the same starting weights its weights are within 1e-7 of "
+    "TensorFlow's (tests/test_compiled.py).",
+}
 
 ROTATION_TEXT = f"""
 The alphabet is treated as a cycle (Z is followed by A). Rotation *s* starts at letter *s*;

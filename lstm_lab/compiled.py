@@ -17,7 +17,7 @@ from lstm_lab.backend import BACKEND, keras
 
 def one_step_function(model):
     """``x -> model(x, training=False)`` compiled once (``tf.function``; on JAX ``jax.jit`` of
-    ``stateless_call``, writing a stateful layer's new state back), a plain call without
+    a stateless call that writes a stateful layer's new state back), a plain call without
     autograd on torch. Stateful models keep their state from call to call."""
     if BACKEND == "tensorflow":
         import tensorflow as tf
@@ -37,18 +37,24 @@ def one_step_function(model):
 def _one_step_jax(model):
     import jax
 
+    from lstm_lab.training import stateful_layers
+
+    # A stateful layer's states are not among the model's variables (experiment 09, K3-05),
+    # so they are passed in and read back explicitly.
+    states = [variable for layer in stateful_layers(model) for variable in layer.states]
+    variables = model.trainable_variables + model.non_trainable_variables
+
     @jax.jit
-    def step(trainable, non_trainable, x):
-        return model.stateless_call(trainable, non_trainable, x, training=False)
+    def step(values, state_values, x):
+        mapping = list(zip(variables, values)) + list(zip(states, state_values))
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            outputs = model(x, training=False)
+        return outputs, [scope.get_current_value(v) for v in states]
 
     def call(x):
-        outputs, non_trainable = step(
-            [v.value for v in model.trainable_variables],
-            [v.value for v in model.non_trainable_variables],
-            x,
-        )
-        for variable, value in zip(model.non_trainable_variables, non_trainable):
-            variable.assign(value)  # a stateful layer's new state
+        outputs, new_states = step([v.value for v in variables], [v.value for v in states], x)
+        for variable, value in zip(states, new_states):
+            variable.assign(value)
         return outputs
 
     return call

@@ -28,6 +28,16 @@ def results_dir_of(results_dir, backend):
     return results_dir if backend == REFERENCE_BACKEND else results_dir / "backends" / backend
 
 
+def readable_path(path):
+    """``path`` relative to the working directory where it lies below it (for the commands
+    that reports record), else as it is."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def run_everywhere(scripts, backends, results_dir, options):
     """Run each script on each backend in a fresh process; ``{(backend, name): exit code}``."""
     codes = {}
@@ -47,7 +57,7 @@ def run_everywhere(scripts, backends, results_dir, options):
                 "--backend",
                 backend,
                 "--results-dir",
-                str(results_dir_of(results_dir, backend)),
+                readable_path(results_dir_of(results_dir, backend)),
                 *options,
             ]
             codes[(backend, script.stem)] = subprocess.call(command)

@@ -1,4 +1,4 @@
-from lstm_lab.backend import _filter_start_up_noise
+from lstm_lab.backend import _filter_start_up_noise, backend_from_command_line
 
 from conftest import run_python
 
@@ -22,3 +22,37 @@ def test_the_filter_keeps_real_messages():
     assert _filter_start_up_noise(captured) == (
         "E0000 00:00:1 something.cc:1] a real error\nUserWarning: a real warning\n"
     )
+
+
+NO_TENSORFLOW = """
+import sys
+import numpy as np
+from lstm_lab.backend import BACKEND, keras
+keras.utils.set_random_seed(1)
+model = keras.Sequential([keras.Input((3, 2)), keras.layers.LSTM(2)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(np.zeros((4, 3, 2)), np.zeros((4, 2)), verbose=0)
+print(BACKEND, keras.backend.backend(), "tensorflow" in sys.modules)
+"""
+
+
+def test_the_backend_option_is_read_before_keras_and_tensorflow_stays_out():
+    for backend in ("jax", "torch"):
+        result = run_python("-c", NO_TENSORFLOW, "--backend", backend)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.split() == [backend, backend, "False"]
+        assert "cuda drivers" not in result.stderr  # TensorFlow's start-up chatter
+
+
+def test_an_unknown_backend_is_one_line_and_exit_2():
+    result = run_python("experiments/01_return_sequences_and_state.py", "--backend=theano")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: unknown Keras backend 'theano' (choose from tensorflow, jax, torch)"
+    )
+
+
+def test_backend_from_command_line():
+    assert backend_from_command_line(["--profile", "quick", "--backend", "jax"]) == "jax"
+    assert backend_from_command_line(["--backend=torch"]) == "torch"
+    assert backend_from_command_line(["--profile", "quick"]) is None

@@ -44,14 +44,16 @@ if len(weights) == 2:
 result["compiled weights"] = [w.ravel().tolist() for w in weights["compiled"]]
 keras.utils.set_random_seed(3)
 model = stateful_alphabet_lstm(units=8, batch_size=1)
-x_step = np.full((1, 1, 1), 0.5, dtype=np.float32)
-outputs = []
-for call in (one_step_function(model), model, model):  # the last without a reset: it differs
-    outputs.append(keras.ops.convert_to_numpy(call(x_step)))
-    if len(outputs) < 2:
-        reset_rnn_states(model)
-result["one step - call"] = float(np.max(np.abs(outputs[0] - outputs[1])))
-result["state carried"] = float(np.max(np.abs(outputs[1] - outputs[2])))
+x_steps = np.random.default_rng(1).normal(size=(3, 1, 1, 1)).astype(np.float32)
+outputs = {}
+for way, call in [("one step", one_step_function(model)), ("call", model)]:
+    reset_rnn_states(model)  # then three steps, the state carried from one to the next
+    outputs[way] = np.stack([keras.ops.convert_to_numpy(call(x)) for x in x_steps])
+result["one step - call"] = float(np.max(np.abs(outputs["one step"] - outputs["call"])))
+# The third step fed again after a reset differs: the state was carried.
+reset_rnn_states(model)
+fresh = keras.ops.convert_to_numpy(model(x_steps[2]))
+result["state carried"] = float(np.max(np.abs(outputs["one step"][2] - fresh)))
 losses, norms = train_recording(steps=20, seed=0)
 result["losses"], result["norms"] = losses.tolist(), norms.tolist()
 print("RESULT " + json.dumps(result))
@@ -89,7 +91,11 @@ BACKENDS = [
 def test_the_compiled_pieces_on_each_backend(backend):
     result = run_on(backend)
     assert result["backend"] == backend
-    assert result["one step - call"] == 0.0 and result["state carried"] > 0
+    # jax.jit fuses the step's arithmetic (XLA), so its float32 result may differ from the
+    # eager call by round-off (observed 4e-9); TensorFlow's graph and torch's eager call agree
+    # bit for bit.
+    assert result["one step - call"] <= (1e-6 if backend == "jax" else 0.0)
+    assert result["state carried"] > 1e-3
     # The exploding probe's recorded steps: finite at first, a huge first gradient (gain 4).
     assert len(result["losses"]) == len(result["norms"]) == 20
     assert np.isfinite(result["losses"][0]) and result["norms"][0] > 100

@@ -1,0 +1,80 @@
+"""The conformance matrix from hand-made metrics files (no experiment runs here)."""
+
+import json
+
+import pytest
+
+from lstm_lab import conformance
+from lstm_lab.cli import main
+from lstm_lab.errors import BadInput
+
+
+def write_run(results, backend, name, verdicts, profile="quick"):
+    folder = conformance.results_dir_of(results, backend) / name
+    folder.mkdir(parents=True)
+    claims = [
+        {"id": claim_id, "verdict": verdict, "expect": expect, "observed": observed,
+         "evidence": f"{claim_id} on {backend}"}
+        for claim_id, (verdict, expect, observed) in verdicts.items()
+    ]  # fmt: skip
+    data = {"profile": profile, "wall_seconds": 1.0, "device": "cpu", "claims": claims}
+    (folder / "metrics.json").write_text(json.dumps(data))
+
+
+def test_rows_that_differ_come_first_with_their_evidence(tmp_path):
+    write_run(tmp_path, "tensorflow", "09_x", {
+        "K3-01": ("confirmed", "confirmed", 0.0),
+        "K3-05": ("confirmed", "confirmed", {"LSTM": True, "GRU": True}),
+    })  # fmt: skip
+    write_run(tmp_path, "jax", "09_x", {
+        "K3-01": ("confirmed", "confirmed", 0.0),
+        "K3-05": ("refuted", "refuted", {"LSTM": False, "GRU": True}),
+    })  # fmt: skip
+    matrix = conformance.collect(["09_x"], ["tensorflow", "jax"], tmp_path, {}, "quick")
+    assert matrix["columns"] == {"tensorflow": "cpu", "jax": "cpu"}
+    assert matrix["claims"]["K3-01"]["agrees"] and not matrix["claims"]["K3-05"]["agrees"]
+    assert conformance.summary_line(matrix) == (
+        "2 claims on 2 backends: 1 agree on every backend, 1 differ"
+    )
+    text = conformance.render(matrix)
+    rows = [line for line in text.splitlines() if line.startswith("| K3-")]
+    assert rows[0].startswith(
+        "| K3-05 | 09 | **no** | confirmed: all 2 hold | refuted: not: LSTM |"
+    )
+    assert rows[1].startswith("| K3-01 | 09 | yes | confirmed: 0 | confirmed: 0 |")
+    assert "- **K3-05** on jax: K3-05 on jax" in text
+
+
+def test_a_failed_run_is_listed_and_its_old_metrics_are_not_read(tmp_path):
+    write_run(tmp_path, "tensorflow", "09_x", {"K3-01": ("confirmed", "confirmed", 0.0)})
+    write_run(tmp_path, "torch", "09_x", {"K3-01": ("refuted", "confirmed", 1.0)})
+    codes = {("tensorflow", "09_x"): 0, ("torch", "09_x"): 2}
+    matrix = conformance.collect(["09_x"], ["tensorflow", "torch"], tmp_path, codes, "quick")
+    assert matrix["failed"] == [{"backend": "torch", "experiment": "09_x", "exit code": 2}]
+    assert list(matrix["claims"]["K3-01"]["verdicts"]) == ["tensorflow"]
+    assert "- 09_x on torch: exit code 2" in conformance.render(matrix)
+
+
+def test_a_run_of_another_profile_is_bad_input(tmp_path):
+    write_run(tmp_path, "tensorflow", "09_x", {"K3-01": ("confirmed", "confirmed", 0.0)}, "full")
+    with pytest.raises(BadInput, match="is a full run, not quick"):
+        conformance.collect(["09_x"], ["tensorflow"], tmp_path, {}, "quick")
+
+
+def test_an_unknown_experiment_or_backend_is_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["conformance", "--experiments", "42", "--results-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("error: no experiment '42' (known: 01, ")
+    with pytest.raises(SystemExit) as stopped:
+        main(["conformance", "--backends", "theano"])
+    assert stopped.value.code == 2
+
+
+def test_matrix_only_rebuilds_from_the_runs_already_there(tmp_path, capsys):
+    for backend in ("tensorflow", "jax", "torch"):
+        write_run(tmp_path, backend, "09_backends_and_kernels", {
+            "K3-08": ("confirmed", "confirmed", 0.0),
+        })  # fmt: skip
+    options = ["--results-dir", str(tmp_path), "--profile", "quick", "--experiments", "09"]
+    assert main(["conformance", "--matrix-only", *options]) == 0
+    assert "1 claims on 3 backends: 1 agree on every backend, 0 differ" in capsys.readouterr().out
+    assert (tmp_path / "conformance.json").exists() and (tmp_path / "README.md").exists()
