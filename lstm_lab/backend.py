@@ -16,6 +16,7 @@ real warnings and errors still reach the user.
 Every module of the lab imports Keras from here: ``from lstm_lab.backend import keras``.
 """
 
+import importlib.util
 import logging
 import os
 import re
@@ -105,6 +106,14 @@ if BACKEND not in BACKENDS:
     )
     sys.exit(2)
 os.environ["KERAS_BACKEND"] = BACKEND
+_PACKAGE = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[BACKEND]
+if importlib.util.find_spec(_PACKAGE) is None:
+    print(
+        f"error: the {BACKEND} backend is not installed (pip install -e '.[{BACKEND}]', "
+        f"or choose another with --backend)",
+        file=sys.stderr,
+    )
+    sys.exit(2)
 
 if BACKEND == "tensorflow":
     tf, keras = _import_quietly()
