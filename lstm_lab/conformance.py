@@ -68,14 +68,16 @@ def collect(names, backends, results_dir, codes, profile):
     """The matrix as plain data: columns (backend, device), the rows and the failed runs.
 
     A run that exited with anything but 0 or 1 wrote nothing new, so its old metrics.json
-    (if any) is not read: its experiment is listed under ``failed`` instead."""
+    (if any) is not read: its experiment is listed under ``failed`` instead, as is one that
+    has no metrics.json at all."""
     columns, rows, failed = {}, {}, []
     for backend in backends:
         for name in names:
             code = codes.get((backend, name), 0)
             metrics_file = results_dir_of(results_dir, backend) / name / "metrics.json"
             if code not in (0, 1) or not metrics_file.exists():
-                failed.append({"backend": backend, "experiment": name, "exit code": code})
+                why = f"exit code {code}" if code not in (0, 1) else "no run in the results"
+                failed.append({"backend": backend, "experiment": name, "why": why})
                 continue
             data = read_metrics(metrics_file)
             if data["profile"] != profile:
@@ -154,10 +156,7 @@ def render(matrix):
         lines += ["", "## Why the differing rows differ", "", *why]
     if matrix["failed"]:
         lines += ["", "## Runs that failed", ""]
-        lines += [
-            f"- {f['experiment']} on {f['backend']}: exit code {f['exit code']}"
-            for f in matrix["failed"]
-        ]
+        lines += [f"- {f['experiment']} on {f['backend']}: {f['why']}" for f in matrix["failed"]]
     return "\n".join(lines) + "\n"
 
 

@@ -50,7 +50,7 @@ def test_a_failed_run_is_listed_and_its_old_metrics_are_not_read(tmp_path):
     write_run(tmp_path, "torch", "09_x", {"K3-01": ("refuted", "confirmed", 1.0)})
     codes = {("tensorflow", "09_x"): 0, ("torch", "09_x"): 2}
     matrix = conformance.collect(["09_x"], ["tensorflow", "torch"], tmp_path, codes, "quick")
-    assert matrix["failed"] == [{"backend": "torch", "experiment": "09_x", "exit code": 2}]
+    assert matrix["failed"] == [{"backend": "torch", "experiment": "09_x", "why": "exit code 2"}]
     assert list(matrix["claims"]["K3-01"]["verdicts"]) == ["tensorflow"]
     assert "- 09_x on torch: exit code 2" in conformance.render(matrix)
 
