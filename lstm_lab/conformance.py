@@ -93,23 +93,28 @@ def collect(names, backends, results_dir, codes, profile):
                 }
     for row in rows.values():
         verdicts = {v["verdict"] for v in row["verdicts"].values()}
-        row["agrees"] = len(verdicts) == 1 and len(row["verdicts"]) == len(columns)
+        row["complete"] = len(row["verdicts"]) == len(columns)  # a verdict on every backend
+        row["agrees"] = len(verdicts) == 1 and row["complete"]
+        row["differs"] = len(verdicts) > 1
     return {"profile": profile, "columns": columns, "claims": rows, "failed": failed}
 
 
 def summary_line(matrix):
-    rows = matrix["claims"].values()
+    rows = list(matrix["claims"].values())
     agreeing = sum(row["agrees"] for row in rows)
+    differing = sum(row["differs"] for row in rows)
+    incomplete = len(rows) - agreeing - differing
     return (
-        f"{len(matrix['claims'])} claims on {len(matrix['columns'])} backends: {agreeing} "
-        f"agree on every backend, {len(matrix['claims']) - agreeing} differ"
-        + (f"; {len(matrix['failed'])} run(s) failed" if matrix["failed"] else "")
+        f"{len(rows)} claims on {len(matrix['columns'])} backends: {agreeing} "
+        f"agree on every backend, {differing} differ"
+        + (f", {incomplete} agree where run but lack a run" if incomplete else "")
+        + (f"; {len(matrix['failed'])} run(s) missing or failed" if matrix["failed"] else "")
     )
 
 
 def _cell(entry):
     if entry is None:
-        return "–"
+        return "no run"
     verdict = entry["verdict"]
     if verdict != entry["expect"]:
         verdict = f"**{verdict}** (unexpected)"
@@ -123,16 +128,23 @@ def _cell(entry):
 
 def render(matrix):
     backends = list(matrix["columns"])
-    ordered = sorted(matrix["claims"].items(), key=lambda item: (item[1]["agrees"], item[0]))
+    ordered = sorted(
+        matrix["claims"].items(),
+        key=lambda item: (not item[1]["differs"], item[1]["agrees"], item[0]),
+    )
     rows = [
-        [claim_id, row["experiment"][:2], "yes" if row["agrees"] else "**no**"]
+        [
+            claim_id,
+            row["experiment"][:2],
+            "**no**" if row["differs"] else ("yes" if row["agrees"] else "where run"),
+        ]
         + [_cell(row["verdicts"].get(backend)) for backend in backends]
         for claim_id, row in ordered
     ]
     header = ["claim", "exp.", "same everywhere"] + [
         f"{backend} ({device})" for backend, device in matrix["columns"].items()
     ]
-    differing = [(claim_id, row) for claim_id, row in ordered if not row["agrees"]]
+    differing = [(claim_id, row) for claim_id, row in ordered if row["differs"]]
     why = [
         f"- **{claim_id}** on {backend}: {short(entry['evidence'], 400)}"
         for claim_id, row in differing
