@@ -232,11 +232,11 @@ TRAINING_NOTE = {
     "loop, bit for bit (tests/test_training.py); the rotation model's 2000 epochs use XLA, "
     "which agrees with fit to float32 round-off.",
     "jax": "Training runs through lstm_lab.training.compiled_fit: Keras's own JAX train_step "
-    "in a jax.jit-compiled scan per epoch, the same weights as the tutorial's fit loop bit for "
-    "bit (tests/test_compiled.py). That includes what fit does wrong on JAX: it does not carry "
-    "a stateful layer's state from batch to batch (experiment 09, K3-05), so neither model "
-    "learns what it should here: C004-01/02/03 are refuted, and the torch run shows the "
-    "claims hold when the state is carried.",
+    "in one jax.jit-compiled loop over every epoch, the same weights as the tutorial's fit "
+    "loop bit for bit (tests/test_compiled.py). That includes what fit does wrong on JAX: it "
+    "does not carry a stateful layer's state from batch to batch (experiment 09, K3-05), so "
+    "neither model learns what it should here: C004-01/02/03 are refuted, and the torch run "
+    "shows the claims hold when the state is carried.",
     "torch": "Keras's fit cannot train a stateful layer on torch: it raises 'modified by an "
     "inplace operation' (experiment 09, K3-05). compiled_fit trains with the lab's own loop "
     "instead, which carries the state and stops the gradient at the batch boundary as "

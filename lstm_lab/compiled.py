@@ -60,15 +60,16 @@ def _one_step_jax(model):
     return call
 
 
-def all_epochs(model, x_batches, y_batches, epochs, reset_states, jit_compile=False):
-    """Train ``epochs`` epochs over ``(x_batches[i], y_batches[i])`` in order, calling
-    ``reset_states(model)`` after each; returns ``{metric: per-epoch values}``, the epoch
-    averages ``fit`` reports. ``model`` must be compiled and built (``compiled_fit`` does it).
+def all_epochs(model, x_batches, y_batches, epochs, jit_compile=False):
+    """Train ``epochs`` epochs over ``(x_batches[i], y_batches[i])`` in order, zeroing the
+    states of the stateful layers after each; returns ``{metric: per-epoch values}``, the
+    epoch averages ``fit`` reports. ``model`` must be compiled and built (``compiled_fit``
+    does it).
 
     - TensorFlow: every epoch in one ``tf.function`` of the model's own ``train_step``
       (``jit_compile`` adds XLA).
-    - JAX: the model's own stateless ``train_step``, each epoch one ``jax.jit``-compiled
-      ``lax.scan`` over the batches; the states are reset between epochs.
+    - JAX: every epoch in one ``jax.jit``: a ``lax.scan`` over the epochs of a ``lax.scan``
+      over the batches of the model's own stateless ``train_step``.
     - torch: a plain loop, since Keras's torch ``train_step`` cannot train a stateful layer
       (Keras 3.15: the layer assigns its state in place inside the graph that is then
       differentiated, "modified by an inplace operation"). Each step runs the model in a
@@ -82,59 +83,65 @@ def all_epochs(model, x_batches, y_batches, epochs, reset_states, jit_compile=Fa
     state of the last reset (experiment 09, K3-05).
     """
     if BACKEND == "tensorflow":
-        return _all_epochs_tensorflow(
-            model, x_batches, y_batches, epochs, reset_states, jit_compile
-        )
+        return _all_epochs_tensorflow(model, x_batches, y_batches, epochs, jit_compile)
     if BACKEND == "jax":
-        return _all_epochs_jax(model, x_batches, y_batches, epochs, reset_states)
-    return _all_epochs_torch(model, x_batches, y_batches, epochs, reset_states)
+        return _all_epochs_jax(model, x_batches, y_batches, epochs)
+    return _all_epochs_torch(model, x_batches, y_batches, epochs)
 
 
-def _all_epochs_jax(model, x_batches, y_batches, epochs, reset_states):
+def _all_epochs_jax(model, x_batches, y_batches, epochs):
     import jax
+    import jax.numpy as jnp
 
-    @jax.jit
-    def one_epoch(state, x_batches, y_batches):
-        def one_step(state, batch):
-            logs, state = model.train_step(state, batch)
-            return state, logs
+    from lstm_lab.training import reset_rnn_states, stateful_layers
 
-        state, logs = jax.lax.scan(one_step, state, (x_batches, y_batches))
-        return state, {name: values[-1] for name, values in logs.items()}
-
+    # The states the train step carries from batch to batch are the stateful layers' states
+    # among the non-trainable variables (none in Keras 3.15, see above); the reset after each
+    # epoch zeroes those, as reset_state() does.
+    state_ids = {id(v) for layer in stateful_layers(model) for v in layer.states}
+    zeroed = [id(v) in state_ids for v in model.non_trainable_variables]
     model.reset_metrics()
     fresh_metrics = [v.value for v in model.metrics_variables]
-    trainable = [v.value for v in model.trainable_variables]
-    optimizer_state = [v.value for v in model.optimizer.variables]
-    history = {}
-    for _ in range(epochs):
-        state = (
-            trainable,
-            [v.value for v in model.non_trainable_variables],
-            optimizer_state,
-            fresh_metrics,
+
+    def one_step(state, batch):
+        logs, state = model.train_step(state, batch)
+        return state, logs
+
+    def one_epoch(state, batches):
+        trainable, non_trainable, optimizer_state = state
+        (trainable, non_trainable, optimizer_state, _), logs = jax.lax.scan(
+            one_step, (trainable, non_trainable, optimizer_state, fresh_metrics), batches
         )
-        (trainable, non_trainable, optimizer_state, _), logs = one_epoch(
-            state, x_batches, y_batches
+        non_trainable = [jnp.zeros_like(v) if z else v for v, z in zip(non_trainable, zeroed)]
+        # The metrics are running means: their last value is the epoch's average.
+        return (trainable, non_trainable, optimizer_state), {k: v[-1] for k, v in logs.items()}
+
+    @jax.jit
+    def every_epoch(state, x_batches, y_batches):
+        return jax.lax.scan(
+            lambda state, _: one_epoch(state, (x_batches, y_batches)), state, length=epochs
         )
-        for variable, value in zip(model.non_trainable_variables, non_trainable):
+
+    variable_lists = [
+        model.trainable_variables,
+        model.non_trainable_variables,
+        model.optimizer.variables,
+    ]
+    state = tuple([v.value for v in variables] for variables in variable_lists)
+    state, history = every_epoch(state, x_batches, y_batches)
+    for variables, values in zip(variable_lists, state):
+        for variable, value in zip(variables, values):
             variable.assign(value)
-        reset_states(model)  # Python between epochs: reads and writes the model's variables
-        for name, value in logs.items():
-            history.setdefault(name, []).append(float(value))
-    for variable, value in zip(model.trainable_variables, trainable):
-        variable.assign(value)
-    for variable, value in zip(model.optimizer.variables, optimizer_state):
-        variable.assign(value)
-    return {name: np.array(values) for name, values in history.items()}
+    reset_rnn_states(model)
+    return {name: np.asarray(values) for name, values in history.items()}
 
 
-def _all_epochs_torch(model, x_batches, y_batches, epochs, reset_states):
+def _all_epochs_torch(model, x_batches, y_batches, epochs):
     import torch
 
-    trainable = model.trainable_variables
-    from lstm_lab.training import stateful_layers
+    from lstm_lab.training import reset_rnn_states, stateful_layers
 
+    trainable = model.trainable_variables
     states = [variable for layer in stateful_layers(model) for variable in layer.states]
     x_batches, y_batches = torch.as_tensor(x_batches), torch.as_tensor(y_batches)
     history = {}
@@ -157,7 +164,7 @@ def _all_epochs_torch(model, x_batches, y_batches, epochs, reset_states):
                     variable.assign(value.detach())
                 logs = model.compute_metrics(x, y, prediction.detach())
             losses.append(float(loss.detach()))
-        reset_states(model)
+        reset_rnn_states(model)
         # fit's "loss" is the mean over the epoch's (equal-sized) batches.
         logs = {
             "loss": float(np.mean(losses)),
@@ -168,8 +175,10 @@ def _all_epochs_torch(model, x_batches, y_batches, epochs, reset_states):
     return {name: np.array(values) for name, values in history.items()}
 
 
-def _all_epochs_tensorflow(model, x_batches, y_batches, epochs, reset_states, jit_compile):
+def _all_epochs_tensorflow(model, x_batches, y_batches, epochs, jit_compile):
     import tensorflow as tf
+
+    from lstm_lab.training import reset_rnn_states
 
     n_batches = len(x_batches)
     x_batches, y_batches = tf.constant(x_batches), tf.constant(y_batches)
@@ -182,7 +191,7 @@ def _all_epochs_tensorflow(model, x_batches, y_batches, epochs, reset_states, ji
             model.reset_metrics()
             for batch in tf.range(n_batches):
                 model.train_step((x_batches[batch], y_batches[batch]))
-            reset_states(model)
+            reset_rnn_states(model)
             results = model.get_metrics_result()
             row = tf.stack([tf.cast(results[name], tf.float32) for name in metric_names])
             history = history.write(epoch, row)

@@ -5,8 +5,8 @@ call per epoch and a ``reset_states()`` after each. With batch size 1 the
 compute is tiny and nearly all the time is Python and ``fit`` set-up per
 call. :func:`compiled_fit` runs the same thing, the model's own
 ``train_step`` on the same batches in the same order with the RNN states
-zeroed after every epoch: one compiled loop on TensorFlow, one ``fit`` call
-on the other backends (:func:`lstm_lab.compiled.all_epochs`).
+zeroed after every epoch: one compiled loop on TensorFlow and JAX, the lab's
+own loop on torch (:func:`lstm_lab.compiled.all_epochs`).
 
 ``tests/test_training.py`` checks it against the tutorial loop: by default
 the final weights are bit-identical (``tests/test_compiled.py`` on JAX too).
@@ -86,7 +86,7 @@ def compiled_fit(model, x, y, epochs, batch_size, jit_compile=False):
     # layers need.
     x_batches = x.reshape((n_batches, batch_size) + x.shape[1:])
     y_batches = y.reshape((n_batches, batch_size) + y.shape[1:])
-    return all_epochs(model, x_batches, y_batches, epochs, reset_rnn_states, jit_compile)
+    return all_epochs(model, x_batches, y_batches, epochs, jit_compile)
 
 
 def print_history(history, every):
