@@ -42,3 +42,17 @@ def run_quick(experiment, results_dir, *options):
         f"experiments/{experiment}.py", "--profile", "quick", "--results-dir", results_dir, *options
     )
     return result, results_dir / experiment
+
+
+def imdb_options():
+    """The options that point experiment 04 at the shared reviews and word index."""
+    archive = shared_file("aclImdb_v1_rebuilt_nofeat.tar.gz")
+    return ["--imdb", str(archive), "--word-index", str(shared_file("imdb_word_index.json"))]
+
+
+@pytest.fixture(scope="session")
+def imdb_quick_run(tmp_path_factory):
+    """Experiment 04's quick profile on the shared reviews, run once for every test that
+    reads it (about 40 s); returns the CompletedProcess and the results folder."""
+    options = imdb_options()
+    return run_quick("04_imdb_sentiment", tmp_path_factory.mktemp("imdb_quick"), *options)

@@ -2,8 +2,6 @@
 
 import json
 
-from conftest import run_quick, shared_file
-
 EXPECTED = {
     "C002-03": "confirmed",
     "C002-04": "refuted",
@@ -13,14 +11,8 @@ EXPECTED = {
 }
 
 
-def test_quick_profile_records_every_claim_as_expected(tmp_path):
-    archive, index = (
-        shared_file("aclImdb_v1_rebuilt_nofeat.tar.gz"),
-        shared_file("imdb_word_index.json"),
-    )
-    result, folder = run_quick(
-        "04_imdb_sentiment", tmp_path, "--imdb", archive, "--word-index", index
-    )
+def test_quick_profile_records_every_claim_as_expected(imdb_quick_run):
+    result, folder = imdb_quick_run
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((folder / "metrics.json").read_text())
     assert {c["id"]: c["verdict"] for c in data["claims"]} == EXPECTED
@@ -29,6 +21,5 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
         assert 0.5 < data["metrics"][f"test_accuracy_tfidf_truncating_{side}"] <= 1.0
     assert (folder / "training_loss.png").exists() and (folder / "training_accuracy.png").exists()
     assert "TF-IDF + logistic regression" in (folder / "report.md").read_text()
-    assert not list(
-        tmp_path.glob(".04_imdb_sentiment.backup-*/*")
-    )  # backups removed after training
+    backups = folder.parent.glob(".04_imdb_sentiment.backup-*/*")
+    assert not list(backups)  # removed after training

@@ -12,14 +12,9 @@ import pytest
 
 from lstm_lab.results import publish, read_metrics, runs_in
 
-from conftest import ROOT, run_quick, shared_file
+from conftest import ROOT, imdb_options, run_quick
 
 IMDB = "04_imdb_sentiment"
-
-
-def imdb_options():
-    archive = shared_file("aclImdb_v1_rebuilt_nofeat.tar.gz")
-    return ["--imdb", str(archive), "--word-index", str(shared_file("imdb_word_index.json"))]
 
 
 def start_quick_imdb(results_dir):
@@ -51,13 +46,11 @@ def comparable(results_dir):
     return {k: v for k, v in data.items() if k not in ("wall_seconds", "command")}
 
 
-@pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory):
-    options = imdb_options()
-    results_dir = tmp_path_factory.mktemp("uninterrupted")
-    result, _ = run_quick(IMDB, results_dir, *options)
+@pytest.fixture
+def uninterrupted(imdb_quick_run):
+    result, folder = imdb_quick_run
     assert result.returncode == 0, result.stderr
-    return comparable(results_dir)
+    return comparable(folder.parent)
 
 
 @pytest.mark.parametrize(
