@@ -11,6 +11,7 @@ writes them with the figures atomically and refreshes the index (:mod:`lstm_lab.
 
 import io
 import json
+import math
 import platform
 import sys
 import time
@@ -22,6 +23,19 @@ from lstm_lab.catalogue import backend_expectation
 from lstm_lab.claims import VERDICTS, Claim, check, check_failed, check_not_run, exactly
 from lstm_lab.render import render_markdown
 from lstm_lab.results import check_writable, publish
+
+
+def json_compliant(value):
+    """``value`` with every non-finite number (an overflowed loss, say) written as the text
+    ``"inf"``, ``"-inf"`` or ``"nan"``: JSON has no such numbers, and Python's ``Infinity``
+    is not JSON that other readers accept."""
+    if isinstance(value, dict):
+        return {key: json_compliant(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_compliant(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 def library_versions(backend="tensorflow"):
@@ -148,7 +162,7 @@ class Report:
     def write(self):
         """Write the report atomically and return the exit code (0 as expected, 1 not)."""
         wall_seconds = round(time.perf_counter() - self._started, 1)
-        data = self.to_dict(wall_seconds)
+        data = json_compliant(self.to_dict(wall_seconds))
         captions = {name: caption for name, (caption, _) in self.figures.items()}
         files = {
             "metrics.json": (json.dumps(data, indent=2, allow_nan=False) + "\n").encode(),

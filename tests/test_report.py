@@ -72,6 +72,23 @@ def test_exit_code_is_1_when_a_verdict_differs_from_its_expectation(results_dir,
     assert "no: C004-01" in (results_dir / "README.md").read_text()
 
 
+def test_non_finite_numbers_are_written_as_text(results_dir):
+    # An unclipped training may overflow (experiment 06 on JAX, quick profile): the report is
+    # still written, and metrics.json stays strict JSON.
+    report = make_report(results_dir)
+    report.add(check("C004-01", 1.0, 1.0, exactly))
+    report.metric("largest loss", {"no clipping": float("inf"), "clipped": 0.5})
+    report.metric("losses", [1.0, float("nan"), float("-inf")])
+    assert report.write() == 0
+    text = (results_dir / "99_demo" / "metrics.json").read_text()
+    metrics = json.loads(text, parse_constant=pytest.fail)["metrics"]
+    assert metrics == {
+        "largest loss": {"no clipping": "inf", "clipped": 0.5},
+        "losses": [1.0, "nan", "-inf"],
+    }
+    assert "| largest loss |" in (results_dir / "99_demo" / "report.md").read_text()
+
+
 def test_an_error_verdict_also_exits_1(results_dir):
     report = make_report(results_dir)
     report.add(check_failed("C004-03", "could not train"))
