@@ -5,6 +5,7 @@
     python -m lstm_lab run all [options]      run every experiment in order
     python -m lstm_lab report                 regenerate results/README.md
     python -m lstm_lab conformance [options]  every experiment on every backend, side by side
+    python -m lstm_lab sweep [options]        experiments x backends x seeds on Ray: verdict rates
 
 Exit codes: 0 every claim as expected, 1 a verdict differs from its
 expectation, 2 bad input (one line on stderr, nothing half-written).
@@ -12,8 +13,10 @@ expectation, 2 bad input (one line on stderr, nothing half-written).
 
 import argparse
 import ast
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from lstm_lab import BACKENDS
@@ -107,6 +110,77 @@ def command_conformance(args):
     return 2 if matrix["failed"] else 0
 
 
+def seed_list(values):
+    """``--seeds 5`` is five seeds from the default 7 (7 to 11); more numbers are the seeds."""
+    if len(values) == 1:
+        if values[0] < 1:
+            raise BadInput(f"--seeds {values[0]}: give a number of seeds of at least 1")
+        return list(range(7, 7 + values[0]))
+    if any(v < 0 for v in values) or len(set(values)) < len(values):
+        raise BadInput(f"--seeds {' '.join(map(str, values))}: give distinct seeds >= 0")
+    return values
+
+
+def command_sweep(args):
+    import platform
+    import shlex
+
+    from tqdm import tqdm
+
+    from lstm_lab import robustness, sweep
+
+    experiments = find_experiments(args.experiments_dir)
+    unknown = [n for n in args.experiments if n.zfill(2) not in experiments]
+    if unknown:
+        raise BadInput(f"no experiment {unknown[0]!r} (known: {', '.join(experiments)})")
+    chosen = [experiments[n.zfill(2)].stem for n in args.experiments] or [
+        script.stem for script in experiments.values()
+    ]
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        raise BadInput(f"--data-dir {args.data_dir} is not a directory")
+    if args.cpus_per_cell <= 0:
+        raise BadInput(f"--cpus-per-cell {args.cpus_per_cell}: give a positive number")
+    if args.cpus is not None and (args.cpus < 1 or args.address):
+        raise BadInput(f"--cpus {args.cpus}: a whole number >= 1, for a local Ray only")
+    seeds = seed_list(args.seeds)
+    name = args.name or f"{args.profile}-{len(seeds)}-seeds"
+    if not name.replace("-", "").replace("_", "").isalnum():
+        raise BadInput(f"--name {name!r}: use letters, digits, - and _ only")
+    sweep_dir = args.results_dir / "sweeps" / name
+    cells = sweep.grid(chosen, args.backends, seeds, args.profile)
+    print(f"sweep {name}: {len(cells)} cells -> {sweep_dir}", flush=True)
+    started = time.perf_counter()
+    counts = sweep.run_sweep(
+        cells,
+        sweep_dir,
+        data_dir=args.data_dir,
+        address=args.address,
+        cpus=args.cpus,
+        cpus_per_cell=args.cpus_per_cell,
+        progress=lambda outcomes, total: tqdm(outcomes, total=total, unit="cell"),
+    )
+    header = {
+        "command": "python -m lstm_lab " + shlex.join(args.invocation),
+        "profile": args.profile,
+        "seeds": seeds,
+        "backends": args.backends,
+        "experiments": chosen,
+        "cells": len(cells),
+        "failed": counts["failed"],
+        "wall_seconds": round(time.perf_counter() - started, 1),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores"
+        + (f", Ray cluster at {args.address}" if args.address else ", local Ray"),
+    }
+    summary = robustness.write_report(sweep_dir, name, header)
+    not_robust = [row for row in summary["claims"] if not row["robust"]]
+    print(
+        f"{counts['finished']} cells run, {counts['skipped']} already finished, "
+        f"{counts['failed']} failed; {len(summary['claims']) - len(not_robust)} of "
+        f"{len(summary['claims'])} (claim, backend) pairs robust -> {sweep_dir / 'report.md'}"
+    )
+    return 2 if counts["failed"] else 0
+
+
 def build_parser():
     parser = OneLineParser(prog="lstm-lab", description=__doc__.strip().splitlines()[0])
     parser.add_argument(
@@ -154,11 +228,52 @@ def build_parser():
         help="run nothing: rebuild the matrix from the runs already in the results directory",
     )
     matrix.set_defaults(handler=command_conformance)
+
+    sweeping = commands.add_parser(
+        "sweep", help="run experiments x backends x seeds on Ray and count each verdict"
+    )
+    sweeping.add_argument(
+        "--experiments", nargs="+", default=[], metavar="NN", help="default: every experiment"
+    )
+    sweeping.add_argument(
+        "--backends",
+        nargs="+",
+        choices=BACKENDS,
+        default=["tensorflow"],
+        metavar="BACKEND",
+        help=f"any of {', '.join(BACKENDS)} (default: tensorflow)",
+    )
+    sweeping.add_argument(
+        "--seeds",
+        nargs="+",
+        type=int,
+        default=[5],
+        metavar="N",
+        help="a number of seeds counted from 7 (default 5: seeds 7 to 11), or a list of seeds",
+    )
+    sweeping.add_argument("--profile", choices=["full", "quick"], default="full")
+    sweeping.add_argument(
+        "--name", help="the sweep's folder under results/sweeps/ (default: PROFILE-N-seeds)"
+    )
+    sweeping.add_argument(
+        "--address",
+        help="join a running Ray cluster (HOST:PORT, or 'auto'); default: start a local Ray",
+    )
+    sweeping.add_argument(
+        "--cpus", type=int, help="CPUs of the local Ray (default: every core of this machine)"
+    )
+    sweeping.add_argument(
+        "--cpus-per-cell", type=float, default=1, help="CPUs Ray reserves for a cell (default 1)"
+    )
+    sweeping.add_argument("--data-dir", type=Path, help="the data files the cells need")
+    sweeping.add_argument("--results-dir", **results_dir)
+    sweeping.set_defaults(handler=command_sweep)
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    args.invocation = sys.argv[1:] if argv is None else list(argv)
     try:
         return args.handler(args)
     except BadInput as error:
