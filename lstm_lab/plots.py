@@ -94,3 +94,26 @@ def roll_out_figure(times, truth, rolled):
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def seed_strips(values_by_metric, title):
+    """One small panel per metric: each seed's value as a dot, one column per backend.
+
+    ``values_by_metric = {metric: {backend: [value per seed]}}``."""
+    names = list(values_by_metric)
+    columns = min(4, len(names))
+    rows = -(-len(names) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.6 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        backends = list(values_by_metric[name])
+        for position, values in enumerate(values_by_metric[name].values()):
+            ax.plot([position] * len(values), values, "o", alpha=0.7)
+        ax.set_xticks(range(len(backends)), labels=backends, fontsize=8)
+        ax.set_xlim(-0.6, len(backends) - 0.4)
+        ax.set_title(name, fontsize=8)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.set_visible(False)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
