@@ -172,6 +172,8 @@ def command_sweep(args):
         + (f", Ray cluster at {args.address}" if args.address else ", local Ray"),
     }
     summary = robustness.write_report(sweep_dir, name, header)
+    with locked(args.results_dir):
+        write_index(args.results_dir)  # it links the sweep's report
     not_robust = [row for row in summary["claims"] if not row["robust"]]
     print(
         f"{counts['finished']} cells run, {counts['skipped']} already finished, "

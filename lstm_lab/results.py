@@ -191,7 +191,7 @@ def runs_in(results_dir):
 
 
 def links_to_other_runs(results_dir):
-    """Index lines that point at the conformance matrix and the per-backend runs, if any."""
+    """Index lines that point at the conformance matrix, the per-backend runs and the sweeps."""
     lines = []
     if (results_dir / "conformance.md").exists():
         lines.append(
@@ -200,6 +200,11 @@ def links_to_other_runs(results_dir):
     for backend_dir in sorted((results_dir / "backends").glob("*/README.md")):
         name = backend_dir.parent.name
         lines.append(f"- The runs on {name}: [backends/{name}](backends/{name}/README.md)")
+    for sweep_report in sorted((results_dir / "sweeps").glob("*/report.md")):
+        name = sweep_report.parent.name
+        lines.append(
+            f"- Verdicts across seeds, sweep {name}: [sweeps/{name}](sweeps/{name}/report.md)"
+        )
     return lines + ([""] if lines else [])
 
 

@@ -50,6 +50,7 @@ def test_a_tiny_sweep_on_a_local_ray_records_every_cell_and_resumes(tmp_path):
     report = (sweep_dir / "report.md").read_text()
     assert "## 01_return_sequences_and_state" in report
     assert "| C002-06 | tensorflow | 1 of 1 |" in report
+    assert "(sweeps/tiny/report.md)" in (tmp_path / "README.md").read_text()  # the index links it
 
     # The same command again: the finished cell is not re-run, the failed one is retried.
     (data_dir / "SBUX.csv").unlink()  # 07 then runs on its synthetic prices
