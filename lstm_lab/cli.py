@@ -87,16 +87,22 @@ def command_report(args):
     return 0
 
 
-def command_conformance(args):
-    from lstm_lab import conformance
-
+def chosen_experiments(args):
+    """The scripts ``--experiments`` names (default: every one), after checking them and
+    ``--data-dir``."""
     experiments = find_experiments(args.experiments_dir)
     unknown = [n for n in args.experiments if n.zfill(2) not in experiments]
     if unknown:
         raise BadInput(f"no experiment {unknown[0]!r} (known: {', '.join(experiments)})")
-    chosen = [experiments[n.zfill(2)] for n in args.experiments] or list(experiments.values())
     if args.data_dir is not None and not args.data_dir.is_dir():
         raise BadInput(f"--data-dir {args.data_dir} is not a directory")
+    return [experiments[n.zfill(2)] for n in args.experiments] or list(experiments.values())
+
+
+def command_conformance(args):
+    from lstm_lab import conformance
+
+    chosen = chosen_experiments(args)
     options = ["--profile", args.profile, "--seed", str(args.seed)]
     options += ["--data-dir", str(args.data_dir)] if args.data_dir else []
     if args.matrix_only:
@@ -129,15 +135,7 @@ def command_sweep(args):
 
     from lstm_lab import robustness, sweep
 
-    experiments = find_experiments(args.experiments_dir)
-    unknown = [n for n in args.experiments if n.zfill(2) not in experiments]
-    if unknown:
-        raise BadInput(f"no experiment {unknown[0]!r} (known: {', '.join(experiments)})")
-    chosen = [experiments[n.zfill(2)].stem for n in args.experiments] or [
-        script.stem for script in experiments.values()
-    ]
-    if args.data_dir is not None and not args.data_dir.is_dir():
-        raise BadInput(f"--data-dir {args.data_dir} is not a directory")
+    chosen = [script.stem for script in chosen_experiments(args)]
     if args.cpus_per_cell <= 0:
         raise BadInput(f"--cpus-per-cell {args.cpus_per_cell}: give a positive number")
     if args.cpus is not None and (args.cpus < 1 or args.address):

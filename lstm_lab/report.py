@@ -38,6 +38,16 @@ def json_compliant(value):
     return value
 
 
+def png_bytes(fig, dpi=110):
+    """A matplotlib figure as PNG bytes; the figure is closed (plots.py lays it out tightly)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def library_versions(backend="tensorflow"):
     """Versions of Python and the installed libraries, read without importing them
     (TensorFlow's only when it is the backend)."""
@@ -129,12 +139,7 @@ class Report:
         self.notes.append(text)
 
     def figure(self, name, fig, caption):
-        import matplotlib.pyplot as plt
-
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110)  # plots.py lays the figures out tightly
-        plt.close(fig)
-        self.figures[f"{name}.png"] = (caption, buffer.getvalue())
+        self.figures[f"{name}.png"] = (caption, png_bytes(fig))
 
     # -- writing ----------------------------------------------------------------------
     @property

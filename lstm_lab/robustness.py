@@ -5,7 +5,6 @@ every metric's spread, from the cells' metrics.json files (:mod:`lstm_lab.sweep`
 A claim is *robust* on a backend when its verdict is the same on every seed.
 """
 
-import io
 import json
 import math
 import time
@@ -94,9 +93,8 @@ def summarise(runs):
 
 def strip_figures(summary):
     """``{file name: PNG bytes}``: per experiment, every metric's value on each seed."""
-    import matplotlib.pyplot as plt
-
     from lstm_lab.plots import seed_strips
+    from lstm_lab.report import png_bytes
 
     figures = {}
     for experiment in sorted({row["experiment"] for row in summary["metrics"]}):
@@ -113,10 +111,7 @@ def strip_figures(summary):
         if not values:
             continue
         fig = seed_strips(values, f"{experiment}: each metric on each seed")
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90)
-        plt.close(fig)
-        figures[f"{experiment}_metrics.png"] = buffer.getvalue()
+        figures[f"{experiment}_metrics.png"] = png_bytes(fig, dpi=90)
     return figures
 
 
