@@ -12,6 +12,10 @@ failed to run: Keras raised where it should not) and ``not run`` (the check
 needs what this run does not have, such as a GPU; the reason is the evidence,
 and it never counts as confirmed). ``expect`` is what the lab expects on the
 installed Keras; an experiment exits 1 when a verdict differs from its expectation.
+
+A claim about training carries its ``seed_rate`` (:class:`lstm_lab.catalogue.SeedRate`, as a
+dictionary): where a sweep showed the expected verdict on only some seeds, one run's other
+verdict is within that rate, and as expected too.
 """
 
 from dataclasses import asdict, dataclass
@@ -34,13 +38,39 @@ class Claim:
     expect: str
     verdict: str
     evidence: str
+    seed_rate: dict | None = None
 
     @property
     def as_expected(self):
-        return self.verdict == self.expect
+        return is_as_expected(
+            {"verdict": self.verdict, "expect": self.expect, "seed_rate": self.seed_rate}
+        )
 
     def to_dict(self):
         return jsonable(asdict(self))
+
+
+def is_as_expected(claim):
+    """Whether a claim (a metrics.json dictionary) has the verdict the lab expects, or one
+    within its seed rate."""
+    if claim["verdict"] == claim["expect"]:
+        return True
+    return within_seed_rate(claim)
+
+
+def within_seed_rate(claim):
+    """Whether a claim's unexpected confirmed or refuted verdict is allowed by its seed rate."""
+    rate = claim.get("seed_rate")
+    return (
+        rate is not None
+        and rate["at_least"] < rate["of"]
+        and claim["verdict"] in ("confirmed", "refuted")
+    )
+
+
+def describe_seed_rate(rate):
+    """``"as expected on >= 4 of 5 seeds (sweep full-5-seeds)"`` for a seed-rate dictionary."""
+    return f"as expected on >= {rate['at_least']} of {rate['of']} seeds (sweep {rate['sweep']})"
 
 
 @dataclass(frozen=True)

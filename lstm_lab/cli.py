@@ -157,28 +157,31 @@ def command_sweep(args):
         cpus_per_cell=args.cpus_per_cell,
         progress=lambda outcomes, total: tqdm(outcomes, total=total, unit="cell"),
     )
-    header = {
+    invocation = {
         "command": "python -m lstm_lab " + shlex.join(args.invocation),
-        "profile": args.profile,
-        "seeds": seeds,
-        "backends": args.backends,
-        "experiments": chosen,
-        "cells": len(cells),
+        "cells_run": counts["finished"] + counts["failed"],
         "failed": counts["failed"],
         "wall_seconds": round(time.perf_counter() - started, 1),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores"
         + (f", Ray cluster at {args.address}" if args.address else ", local Ray"),
+        "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    summary = robustness.write_report(sweep_dir, name, header)
+    summary = robustness.write_report(sweep_dir, name, invocation)
     with locked(args.results_dir):
         write_index(args.results_dir)  # it links the sweep's report
-    not_robust = [row for row in summary["claims"] if not row["robust"]]
+    pairs = len(summary["claims"])
+    robust = sum(row["robust"] for row in summary["claims"])
+    failing = [
+        f"{row['id']} on {row['backend']}" for row in summary["claims"] if not row["rate_holds"]
+    ]
     print(
         f"{counts['finished']} cells run, {counts['skipped']} already finished, "
-        f"{counts['failed']} failed; {len(summary['claims']) - len(not_robust)} of "
-        f"{len(summary['claims'])} (claim, backend) pairs robust -> {sweep_dir / 'report.md'}"
+        f"{counts['failed']} failed; {robust} of {pairs} (claim, backend) pairs robust, "
+        f"expected rates hold for {pairs - len(failing)} -> {sweep_dir / 'report.md'}"
     )
-    return 2 if counts["failed"] else 0
+    if failing:
+        print(f"expected seed rates do not hold: {', '.join(failing)}", file=sys.stderr)
+    return 2 if counts["failed"] else (1 if failing else 0)
 
 
 def build_parser():

@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 from lstm_lab.errors import BadInput
-from lstm_lab.render import markdown_table, short
+from lstm_lab.render import markdown_table, short, verdict_text
 from lstm_lab.results import locked, read_metrics, write_file_atomically, write_index
+from lstm_lab.robustness import seed_counts
 
 REFERENCE_BACKEND = "tensorflow"
+SEED_COUNT_KEYS = ("sweep", "runs", "as_expected", "required", "rate_holds", "robust")
 
 
 def results_dir_of(results_dir, backend):
@@ -88,9 +90,17 @@ def collect(names, backends, results_dir, codes, profile):
                 row["verdicts"][backend] = {
                     "verdict": claim["verdict"],
                     "expect": claim["expect"],
+                    "seed_rate": claim.get("seed_rate"),
                     "observed": claim["observed"],
                     "evidence": claim["evidence"],
                 }
+    swept = seed_counts(results_dir, profile)
+    for claim_id, row in rows.items():
+        row["across_seeds"] = {
+            backend: {key: swept[(claim_id, backend)][key] for key in SEED_COUNT_KEYS}
+            for backend in backends
+            if (claim_id, backend) in swept
+        }
     for row in rows.values():
         verdicts = {v["verdict"] for v in row["verdicts"].values()}
         row["complete"] = len(row["verdicts"]) == len(columns)  # a verdict on every backend
@@ -115,15 +125,25 @@ def summary_line(matrix):
 def _cell(entry):
     if entry is None:
         return "no run"
-    verdict = entry["verdict"]
-    if verdict != entry["expect"]:
-        verdict = f"**{verdict}** (unexpected)"
+    verdict = verdict_text(entry)
     observed = entry["observed"]
     if isinstance(observed, dict) and all(isinstance(v, bool) for v in observed.values()):
         failing = [name for name, holds in observed.items() if not holds]
         observed = f"not: {'; '.join(failing)}" if failing else f"all {len(observed)} hold"
     observed = "" if observed is None else f": {short(observed, 90)}"
     return f"{verdict}{observed}".replace("|", "\\|")
+
+
+def _across_seeds(row, backends):
+    """``"tensorflow 5/5, jax 3/3"``: per backend, on how many seeds of its sweep the claim
+    was as expected; bold where the lab's expected rate does not hold."""
+    parts = []
+    for backend in backends:
+        entry = row.get("across_seeds", {}).get(backend)
+        if entry:
+            text = f"{backend} {entry['as_expected']}/{entry['runs']}"
+            parts.append(text if entry.get("rate_holds", entry["robust"]) else f"**{text}**")
+    return ", ".join(parts) or "–"
 
 
 def render(matrix):
@@ -139,11 +159,14 @@ def render(matrix):
             "**no**" if row["differs"] else ("yes" if row["agrees"] else "where run"),
         ]
         + [_cell(row["verdicts"].get(backend)) for backend in backends]
+        + [_across_seeds(row, backends)]
         for claim_id, row in ordered
     ]
-    header = ["claim", "exp.", "same everywhere"] + [
-        f"{backend} ({device})" for backend, device in matrix["columns"].items()
-    ]
+    header = (
+        ["claim", "exp.", "same everywhere"]
+        + [f"{backend} ({device})" for backend, device in matrix["columns"].items()]
+        + ["seeds as expected (sweeps)"]
+    )
     differing = [(claim_id, row) for claim_id, row in ordered if row["differs"]]
     why = [
         f"- **{claim_id}** on {backend}: {short(entry['evidence'], 400)}"
@@ -158,7 +181,9 @@ def render(matrix):
         "verdict of one run of the experiment on that backend (a fresh process each), with its",
         "observed value. Rows whose verdicts differ between backends come first: each is a",
         "finding, explained below by the run's own evidence. *not run* means the check needs",
-        "what that run did not have (a GPU); it never counts as confirmed.",
+        "what that run did not have (a GPU); it never counts as confirmed. The last column",
+        "counts, per backend, the seeds of its sweep (`results/sweeps/`) on which the verdict",
+        "was the expected one: bold where that falls short of the lab's expected rate.",
         "",
         f"**{summary_line(matrix)}** ({matrix['profile']} profile).",
         "",

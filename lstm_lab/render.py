@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 
+from lstm_lab.claims import within_seed_rate
+
 
 def short(value, limit=60):
     """A compact one-line rendering of a documented or observed value for a table cell."""
@@ -40,9 +42,28 @@ def format_named(values, digits=3):
     return "; ".join(f"{name}: {shown(value)}" for name, value in values.items())
 
 
-def render_markdown(data, sections, figures, notes):
+def expected_text(claim):
+    """The expected verdict of a claim, with its seed rate where it has one."""
+    rate = claim.get("seed_rate")
+    if not rate:
+        return claim["expect"]
+    return f"{claim['expect']} on >= {rate['at_least']} of {rate['of']} seeds"
+
+
+def verdict_text(claim):
+    """The verdict, marked where it is not the expected one (or is, only within its rate)."""
+    if claim["verdict"] == claim["expect"]:
+        return claim["verdict"]
+    if within_seed_rate(claim):
+        return f"{claim['verdict']} (within its seed rate)"
+    return f"**{claim['verdict']}** (unexpected)"
+
+
+def render_markdown(data, sections, figures, notes, sweeps=()):
     """``report.md`` for ``data`` (the metrics.json dictionary); ``sections`` are (heading,
-    markdown) pairs, ``figures`` maps a PNG's file name to its caption, ``notes`` are lines."""
+    markdown) pairs, ``figures`` maps a PNG's file name to its caption, ``notes`` are lines,
+    ``sweeps`` are (name, relative link to its report, seeds) of the sweeps with this
+    experiment."""
     v = data["versions"]
     lines = [
         f"# {data['experiment']}: {data['title']}",
@@ -56,6 +77,11 @@ def render_markdown(data, sections, figures, notes):
     ]
     if data.get("seeds"):
         lines.append("- Seeds: " + ", ".join(f"{k} {s}" for k, s in data["seeds"].items()))
+    if sweeps:
+        lines.append(
+            "- This is one run with one seed; across seeds: "
+            + ", ".join(f"[sweep {name}]({link}) ({n} seeds)" for name, link, n in sweeps)
+        )
     lines += [
         "",
         "## Claims",
@@ -64,12 +90,10 @@ def render_markdown(data, sections, figures, notes):
         "|---|---|---|---|---|---|---|",
     ]
     for c in data["claims"]:
-        verdict = (
-            c["verdict"] if c["verdict"] == c["expect"] else f"**{c['verdict']}** (unexpected)"
-        )
         lines.append(
             f"| {c['id']} | {short(c['statement'], 90)} | {short(c['documented'])} | "
-            f"{short(c['observed'])} | {c['tolerance'] or '–'} | {c['expect']} | {verdict} |"
+            f"{short(c['observed'])} | {c['tolerance'] or '–'} | {expected_text(c)} | "
+            f"{verdict_text(c)} |"
         )
     lines += ["", "### Evidence", ""]
     lines += [f"- **{c['id']}** ({c['source']}): {c['evidence']}" for c in data["claims"]]

@@ -12,6 +12,7 @@ writes them with the figures atomically and refreshes the index (:mod:`lstm_lab.
 import io
 import json
 import math
+import os
 import platform
 import sys
 import time
@@ -19,10 +20,18 @@ from importlib import metadata
 from pathlib import Path
 
 from lstm_lab import STARTED
-from lstm_lab.catalogue import backend_expectation
-from lstm_lab.claims import VERDICTS, Claim, check, check_failed, check_not_run, exactly
+from lstm_lab.catalogue import backend_expectation, seed_rate
+from lstm_lab.claims import (
+    VERDICTS,
+    Claim,
+    check,
+    check_failed,
+    check_not_run,
+    describe_seed_rate,
+    exactly,
+)
 from lstm_lab.render import render_markdown
-from lstm_lab.results import check_writable, publish
+from lstm_lab.results import check_writable, publish, sweeps_covering
 
 
 def json_compliant(value):
@@ -96,9 +105,17 @@ class Report:
 
     # -- collecting -------------------------------------------------------------------
     def add(self, claim):
-        """Record a :class:`~lstm_lab.claims.Claim` and print its verdict."""
+        """Record a :class:`~lstm_lab.claims.Claim` with the catalogue's expectations for this
+        backend and profile, and print its verdict."""
+        if claim.verdict != "not run":
+            claim = self._with_expectations(claim)
         self.claims.append(claim)
-        mark = "" if claim.as_expected else f"  <-- expected {claim.expect}"
+        if claim.verdict == claim.expect:
+            mark = ""
+        elif claim.as_expected:
+            mark = f"  (within its seed rate: {describe_seed_rate(claim.seed_rate)})"
+        else:
+            mark = f"  <-- expected {claim.expect}"
         print(f"[{claim.id}] {claim.verdict}: {claim.evidence}{mark}", flush=True)
         return claim
 
@@ -106,22 +123,26 @@ class Report:
         """Compare and record in one call: :func:`lstm_lab.claims.check`'s arguments
         (``expect``, ``evidence``, ``tolerance``), ``compare`` by default :func:`exactly`.
         On a backend where the catalogue expects another verdict, that is the expectation."""
-        claim = check(claim_id, documented, observed, compare, **options)
-        return self.add(self._with_backend_expectation(claim))
+        return self.add(check(claim_id, documented, observed, compare, **options))
 
     def failed(self, claim_id, reason, documented=None, expect="confirmed"):
         """Record a claim whose check failed (verdict ``error``)."""
-        claim = check_failed(claim_id, reason, documented, expect)
-        return self.add(self._with_backend_expectation(claim))
+        return self.add(check_failed(claim_id, reason, documented, expect))
 
-    @staticmethod
-    def _with_backend_expectation(claim):
+    def _with_expectations(self, claim):
+        """The claim with the catalogue's expectations: another verdict on this backend, and
+        for a training claim its seed rate on this profile."""
         from lstm_lab.backend import BACKEND
 
         known = backend_expectation(claim.id, BACKEND)
         if known:
             claim.expect = known[0]
             claim.evidence += f" [expected {known[0]} on {BACKEND}: {known[1]}]"
+        rate = seed_rate(claim.id, self.profile, BACKEND)
+        if rate:
+            claim.seed_rate = rate.to_dict()
+            if rate.why and claim.verdict != claim.expect:
+                claim.evidence += f" [{rate}: {rate.why}]"
         return claim
 
     def not_run(self, claim_id, reason, documented=None):
@@ -164,14 +185,28 @@ class Report:
             "metrics": self.metrics,
         }
 
+    def sweeps(self):
+        """``[(name, link from this report, seeds)]`` of the sweeps that ran this experiment
+        on this backend and profile."""
+        from lstm_lab.backend import BACKEND
+
+        folder = Path(self.results_dir) / self.experiment
+        return [
+            (name, Path(os.path.relpath(report, folder)).as_posix(), seeds)
+            for name, report, seeds in sweeps_covering(
+                self.results_dir, self.experiment, BACKEND, self.profile
+            )
+        ]
+
     def write(self):
         """Write the report atomically and return the exit code (0 as expected, 1 not)."""
         wall_seconds = round(time.perf_counter() - self._started, 1)
         data = json_compliant(self.to_dict(wall_seconds))
         captions = {name: caption for name, (caption, _) in self.figures.items()}
+        report_md = render_markdown(data, self.sections, captions, self.notes, self.sweeps())
         files = {
             "metrics.json": (json.dumps(data, indent=2, allow_nan=False) + "\n").encode(),
-            "report.md": render_markdown(data, self.sections, captions, self.notes).encode(),
+            "report.md": report_md.encode(),
         }
         files.update({name: png for name, (_, png) in self.figures.items()})
         final = publish(self.results_dir, self.experiment, files)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from lstm_lab.claims import VERDICTS
+from lstm_lab.claims import VERDICTS, is_as_expected
 from lstm_lab.errors import BadInput
 from lstm_lab.render import short
 
@@ -177,7 +177,7 @@ def verdict_counts(claims):
     """``{"confirmed": n, "refuted": n, "error": n, "not run": n}`` and the ids whose
     verdict was unexpected."""
     counts = {v: sum(c["verdict"] == v for c in claims) for v in VERDICTS}
-    unexpected = [c["id"] for c in claims if c["verdict"] != c["expect"]]
+    unexpected = [c["id"] for c in claims if not is_as_expected(c)]
     return counts, unexpected
 
 
@@ -206,6 +206,24 @@ def links_to_other_runs(results_dir):
             f"- Verdicts across seeds, sweep {name}: [sweeps/{name}](sweeps/{name}/report.md)"
         )
     return lines + ([""] if lines else [])
+
+
+def sweeps_covering(results_dir, experiment, backend, profile):
+    """``[(name, report.md, seeds)]``: the sweeps with cells of ``experiment`` on ``backend``
+    with ``profile``, found in the results root that holds ``results_dir`` (a backend's runs
+    live in ``<root>/backends/<backend>/``)."""
+    results_dir = Path(results_dir)
+    root = results_dir.parent.parent if results_dir.parent.name == "backends" else results_dir
+    found = []
+    for summary_file in sorted((root / "sweeps").glob("*/summary.json")):
+        try:
+            swept_profile = json.loads(summary_file.read_text()).get("profile")
+        except (OSError, ValueError):
+            continue
+        cells = list(summary_file.parent.glob(f"cells/{backend}/seed-*/{experiment}/metrics.json"))
+        if swept_profile == profile and cells:
+            found.append((summary_file.parent.name, summary_file.parent / "report.md", len(cells)))
+    return found
 
 
 # -- the index --------------------------------------------------------------------------

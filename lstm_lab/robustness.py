@@ -2,7 +2,13 @@
 every metric's spread, from the cells' metrics.json files (:mod:`lstm_lab.sweep` runs them).
 
 ``results/sweeps/<name>/report.md`` and ``summary.json``, with one strip plot per experiment.
-A claim is *robust* on a backend when its verdict is the same on every seed.
+A claim is *robust* on a backend when its verdict is the same on every seed. A training claim
+has a seed rate in the catalogue (:data:`lstm_lab.catalogue.SEED_RATES`): the sweep checks it
+(*rate holds*); every other claim is expected to be as expected on every seed.
+
+A sweep may be run in several invocations into one folder (more experiments, another
+backend): the report describes the cells there are, and lists every invocation with its wall
+time (``invocations.json``).
 """
 
 import json
@@ -12,8 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.catalogue import seed_rate
 from lstm_lab.render import markdown_table, short
 from lstm_lab.results import read_metrics, write_file_atomically
+
+INVOCATIONS_FILE = "invocations.json"
 
 
 def cell_runs(sweep_dir):
@@ -39,13 +48,20 @@ def numbers_in(metrics, prefix=""):
 def summarise(runs):
     """The sweep as plain data: per (experiment, claim, backend) the verdict on each seed, and
     per (experiment, metric, backend) the values and their mean, sd, min and max."""
-    claims, metrics = {}, {}
+    claims, metrics, seconds = {}, {}, {}
     for run in runs:
         backend, seed = run.get("backend", "tensorflow"), run["seed"]
+        seconds.setdefault((run["experiment"], backend), []).append(run["wall_seconds"])
         for claim in run["claims"]:
             row = claims.setdefault(
                 (run["experiment"], claim["id"], backend),
-                {"expect": claim["expect"], "seeds": [], "verdicts": [], "observed": []},
+                {
+                    "expect": claim["expect"],
+                    "profile": run["profile"],
+                    "seeds": [],
+                    "verdicts": [],
+                    "observed": [],
+                },
             )
             row["seeds"].append(seed)
             row["verdicts"].append(claim["verdict"])
@@ -59,8 +75,9 @@ def summarise(runs):
     claim_rows = []
     for (experiment, claim_id, backend), row in claims.items():
         n = len(row["verdicts"])
-        confirmed = row["verdicts"].count("confirmed")
         as_expected = sum(v == row["expect"] for v in row["verdicts"])
+        rate = seed_rate(claim_id, row.pop("profile"), backend)
+        required = rate.required(n) if rate else n
         claim_rows.append(
             {
                 "experiment": experiment,
@@ -68,8 +85,11 @@ def summarise(runs):
                 "backend": backend,
                 **row,
                 "runs": n,
-                "confirmed": confirmed,
+                "confirmed": row["verdicts"].count("confirmed"),
                 "as_expected": as_expected,
+                "seed_rate": rate.to_dict() if rate else None,
+                "required": required,
+                "rate_holds": as_expected >= required,
                 "robust": len(set(row["verdicts"])) == 1,
             }
         )
@@ -88,7 +108,44 @@ def summarise(runs):
                 **row,
             }
         )
-    return {"claims": claim_rows, "metrics": metric_rows}
+    cell_seconds = [
+        {
+            "experiment": experiment,
+            "backend": backend,
+            "cells": len(values),
+            "mean": round(float(np.mean(values)), 1),
+            "total": round(float(np.sum(values)), 1),
+        }
+        for (experiment, backend), values in sorted(seconds.items())
+    ]
+    return {"claims": claim_rows, "metrics": metric_rows, "cell_seconds": cell_seconds}
+
+
+def describe_cells(runs):
+    """What the folder holds: the profile, and per backend its seeds and experiments."""
+    backends = {}
+    for run in runs:
+        entry = backends.setdefault(
+            run.get("backend", "tensorflow"), {"seeds": set(), "experiments": set()}
+        )
+        entry["seeds"].add(run["seed"])
+        entry["experiments"].add(run["experiment"])
+    return {
+        "profile": ", ".join(sorted({run["profile"] for run in runs})),
+        "backends": {
+            backend: {"seeds": sorted(entry["seeds"]), "experiments": sorted(entry["experiments"])}
+            for backend, entry in backends.items()
+        },
+        "cells": len(runs),
+    }
+
+
+def rate_text(row):
+    """What the lab expects of a claim row: ``"every seed"``, or a training claim's rate on
+    this many seeds (``">= 4 of 5 (training)"``)."""
+    if not row["seed_rate"]:
+        return "every seed"
+    return f">= {row['required']} of {row['runs']} (training)"
 
 
 def strip_figures(summary):
@@ -123,41 +180,85 @@ def observed_per_seed(row):
     return "; ".join(f"{s}: {short(v, 40)}" for s, v in zip(row["seeds"], row["observed"]))
 
 
-def render(name, summary, header):
-    """``report.md`` of a sweep; ``header`` holds the sweep's settings and wall time."""
+def seeds_text(seeds):
+    """``"7-11"`` for consecutive seeds, else ``"7, 9"``."""
+    if len(seeds) > 2 and seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]}-{seeds[-1]}"
+    return ", ".join(map(str, seeds))
+
+
+def render(name, summary, cells, invocations):
+    """``report.md`` of a sweep: ``cells`` from :func:`describe_cells`, ``invocations`` the
+    commands that ran it, each with its wall time and machine."""
     lines = [
         f"# Sweep {name}: verdicts across seeds",
         "",
         "Generated by `python -m lstm_lab sweep`; do not edit by hand.",
         "",
-        f"- Command: `{header['command']}`",
-        f"- Profile: {header['profile']} · seeds {', '.join(map(str, header['seeds']))} · "
-        f"backends {', '.join(header['backends'])}",
-        f"- Cells: {header['cells']} ({header['failed']} failed) · wall time of the last "
-        f"invocation {header['wall_seconds']} s · machine: {header['machine']}",
+        f"- Profile: {cells['profile']} · {cells['cells']} cells (one run of one experiment "
+        "with one seed on one backend, each in its own process)",
+    ]
+    for backend, entry in cells["backends"].items():
+        lines.append(
+            f"- {backend}: seeds {seeds_text(entry['seeds'])} · experiments "
+            + ", ".join(e[:2] for e in entry["experiments"])
+        )
+    lines += ["", "Run by:", ""]
+    lines += [
+        f"- `{run['command']}`: {run['cells_run']} cells run ({run['failed']} failed) in "
+        f"{run['wall_seconds']} s wall time on {run['machine']}"
+        + (f", {run['finished_at']}" if run.get("finished_at") else "")
+        for run in invocations
+    ]
+    lines += [
         "",
         "A claim is **robust** on a backend when its verdict is the same on every seed. "
-        "*as expected* counts the seeds whose verdict is the one the lab expects.",
+        "*as expected* counts the seeds whose verdict is the one the lab expects. A claim about "
+        "training has a seed rate in the lab's catalogue (the *expected* column): the rate "
+        "**holds** when at least that many seeds are as expected. Every other claim is "
+        "expected on every seed.",
         "",
     ]
     not_robust = [row for row in summary["claims"] if not row["robust"]]
+    failing = [row for row in summary["claims"] if not row["rate_holds"]]
     lines += [
         f"**{len(summary['claims']) - len(not_robust)} of {len(summary['claims'])} "
-        "(claim, backend) pairs are robust.**",
+        f"(claim, backend) pairs are robust; the expected rate holds for "
+        f"{len(summary['claims']) - len(failing)} of {len(summary['claims'])}.**",
         "",
     ]
+    if not_robust:
+        lines += ["Not robust:", ""]
+        lines += [
+            f"- {row['id']} ({row['experiment'][:2]}) on {row['backend']}: confirmed on "
+            f"{row['confirmed']} of {row['runs']} seeds; expected {rate_text(row)}, "
+            + ("holds" if row["rate_holds"] else "**does not hold**")
+            for row in not_robust
+        ]
+        lines.append("")
     for experiment in sorted({row["experiment"] for row in summary["claims"]}):
         claim_rows = [row for row in summary["claims"] if row["experiment"] == experiment]
         lines += [f"## {experiment}", "", "### Claims", ""]
         lines.append(
             markdown_table(
-                ["claim", "backend", "confirmed", "as expected", "robust", "observed per seed"],
+                [
+                    "claim",
+                    "backend",
+                    "confirmed",
+                    "as expected",
+                    "expected",
+                    "rate holds",
+                    "robust",
+                    "observed per seed",
+                ],
                 [
                     [
                         row["id"],
                         row["backend"],
                         f"{row['confirmed']} of {row['runs']}",
                         f"{row['as_expected']} of {row['runs']}",
+                        rate_text(row),
+                        "yes" if row["rate_holds"] else "**no**",
                         "yes" if row["robust"] else "**no**",
                         observed_per_seed(row),
                     ]
@@ -181,20 +282,80 @@ def render(name, summary, header):
             )
             if any(row["min"] != row["max"] for row in metric_rows):
                 lines += ["", f"![Each metric on each seed]({experiment}_metrics.png)"]
-        lines.append("")
+        times = [row for row in summary["cell_seconds"] if row["experiment"] == experiment]
+        lines += [
+            "",
+            "Time per cell: "
+            + "; ".join(
+                f"{row['backend']} {row['mean']} s on average ({row['cells']} cells, "
+                f"{row['total']} s in all)"
+                for row in times
+            ),
+            "",
+        ]
     return "\n".join(lines)
 
 
-def write_report(sweep_dir, name, header):
-    """Write ``report.md``, ``summary.json`` and the strip plots of a sweep; returns the
-    summary."""
+def recorded_invocations(sweep_dir, invocation=None):
+    """The invocations that ran this sweep, with ``invocation`` (this one) appended and saved.
+
+    A sweep written before ``invocations.json`` existed kept only its last invocation, in
+    summary.json: that one is taken from there."""
+    sweep_dir = Path(sweep_dir)
+    path = sweep_dir / INVOCATIONS_FILE
+    invocations = json.loads(path.read_text()) if path.exists() else []
+    old_summary = sweep_dir / "summary.json"
+    if old_summary.exists():
+        old = json.loads(old_summary.read_text())
+        if "command" in old and not any(
+            run["command"] == old["command"] and run["wall_seconds"] == old["wall_seconds"]
+            for run in invocations
+        ):
+            invocations.append(
+                {
+                    "command": old["command"],
+                    "cells_run": old["cells"],
+                    "failed": old["failed"],
+                    "wall_seconds": old["wall_seconds"],
+                    "machine": old["machine"],
+                }
+            )
+    if invocation and invocation["cells_run"]:
+        invocations.append(invocation)
+    write_file_atomically(path, (json.dumps(invocations, indent=2) + "\n").encode())
+    return invocations
+
+
+def seed_counts(results_dir, profile):
+    """``{(claim id, backend): row}`` from the sweeps in ``results_dir/sweeps`` of
+    ``profile``: each claim's row from the sweep with the most seeds of it on that backend."""
+    best = {}
+    for summary_file in sorted(Path(results_dir).glob("sweeps/*/summary.json")):
+        summary = json.loads(summary_file.read_text())
+        if summary.get("profile") != profile:
+            continue
+        for row in summary["claims"]:
+            key = (row["id"], row["backend"])
+            if key not in best or row["runs"] > best[key]["runs"]:
+                best[key] = {**row, "sweep": summary_file.parent.name}
+    return best
+
+
+def write_report(sweep_dir, name, invocation=None):
+    """Write ``report.md``, ``summary.json`` and the strip plots of a sweep, recording
+    ``invocation`` (command, cells_run, failed, wall_seconds, machine) when it ran cells;
+    returns the summary."""
     sweep_dir = Path(sweep_dir)
     started = time.perf_counter()
-    summary = summarise(cell_runs(sweep_dir))
+    invocations = recorded_invocations(sweep_dir, invocation)
+    runs = cell_runs(sweep_dir)
+    summary = summarise(runs)
+    cells = describe_cells(runs)
     for file_name, png in strip_figures(summary).items():
         write_file_atomically(sweep_dir / file_name, png)
-    data = {"name": name, **header, **summary}
+    data = {"name": name, **cells, "invocations": invocations, **summary}
     write_file_atomically(sweep_dir / "summary.json", (json.dumps(data, indent=2) + "\n").encode())
-    write_file_atomically(sweep_dir / "report.md", render(name, summary, header).encode())
+    report = render(name, summary, cells, invocations)
+    write_file_atomically(sweep_dir / "report.md", report.encode())
     summary["seconds"] = time.perf_counter() - started
     return summary

@@ -78,3 +78,21 @@ def test_matrix_only_rebuilds_from_the_runs_already_there(tmp_path, capsys):
     assert main(["conformance", "--matrix-only", *options]) == 0
     assert "1 claims on 3 backends: 1 agree on every backend, 0 differ" in capsys.readouterr().out
     assert (tmp_path / "conformance.json").exists() and (tmp_path / "README.md").exists()
+
+
+def test_the_robustness_column_counts_each_backends_sweep(tmp_path):
+    write_run(tmp_path, "tensorflow", "07_x", {"C001-04": ("confirmed", "confirmed", 1.0)})
+    write_run(tmp_path, "jax", "07_x", {"C001-04": ("confirmed", "confirmed", 1.0)})
+    sweep_dir = tmp_path / "sweeps" / "s"
+    sweep_dir.mkdir(parents=True)
+    rows = [
+        {"id": "C001-04", "backend": "tensorflow", "runs": 5, "as_expected": 4, "required": 4,
+         "rate_holds": True, "robust": False},
+        {"id": "C001-04", "backend": "jax", "runs": 3, "as_expected": 1, "required": 3,
+         "rate_holds": False, "robust": False},
+    ]  # fmt: skip
+    (sweep_dir / "summary.json").write_text(json.dumps({"profile": "quick", "claims": rows}))
+    matrix = conformance.collect(["07_x"], ["tensorflow", "jax"], tmp_path, {}, "quick")
+    assert matrix["claims"]["C001-04"]["across_seeds"]["tensorflow"]["sweep"] == "s"
+    [row] = [line for line in conformance.render(matrix).splitlines() if "| C001-04" in line]
+    assert row.endswith("| tensorflow 4/5, **jax 1/3** |")

@@ -103,3 +103,35 @@ def test_the_index_ignores_hidden_staging_folders(results_dir):
     assert runs_in(results_dir) == [good / "metrics.json"]
     index = write_index(results_dir).read_text()
     assert "01_good" in index and "02_killed" not in index
+
+
+def test_a_training_claim_within_its_seed_rate_is_as_expected(results_dir, capsys):
+    # C004-03 on the quick profile is confirmed on 3 of 5 seeds (sweep quick-5-seeds): a
+    # refuted run is within that rate. On the full profile it held on every seed: unexpected.
+    quick = make_experiment(results_dir, "--profile", "quick").report
+    claim = quick.check("C004-03", documented=650, observed=601)
+    assert claim.verdict == "refuted" and claim.as_expected and quick.exit_code == 0
+    assert claim.seed_rate == {"at_least": 3, "of": 5, "sweep": "quick-5-seeds"}
+    assert "within its seed rate" in capsys.readouterr().out
+    assert "as expected on >= 3 of 5 seeds (sweep quick-5-seeds)" in claim.evidence
+    full = make_experiment(results_dir, "--profile", "full").report
+    assert not full.check("C004-03", documented=650, observed=601).as_expected
+    assert full.exit_code == 1
+    # A claim that is not about training has no rate: every seed must give its verdict.
+    assert quick.check("C004-06", documented=0.0, observed=1.0).seed_rate is None
+    assert quick.exit_code == 1
+
+
+def test_the_report_links_the_sweeps_of_its_experiment(results_dir):
+    for name, profile in (("quick-2", "quick"), ("full-2", "full")):
+        sweep_dir = results_dir / "sweeps" / name
+        (sweep_dir / "cells" / "tensorflow" / "seed-7" / "99_demo").mkdir(parents=True)
+        (sweep_dir / "cells" / "tensorflow" / "seed-7" / "99_demo" / "metrics.json").touch()
+        (sweep_dir / "summary.json").write_text(json.dumps({"profile": profile}))
+    lab = make_experiment(results_dir, "--profile", "quick")
+    lab.report.check("C004-03", documented=650, observed=601)
+    assert lab.report.write() == 0
+    report = (results_dir / "99_demo" / "report.md").read_text()
+    assert "across seeds: [sweep quick-2](../sweeps/quick-2/report.md) (1 seeds)" in report
+    assert "full-2" not in report  # another profile's sweep
+    assert "| confirmed on >= 3 of 5 seeds | refuted (within its seed rate) |" in report

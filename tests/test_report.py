@@ -50,7 +50,10 @@ def test_write_produces_report_metrics_figures_and_index(results_dir):
         "expect",
         "verdict",
         "evidence",
+        "seed_rate",
     }
+    assert data["claims"][0]["seed_rate"]["sweep"] == "quick-5-seeds"  # C004-01 is about training
+    assert data["claims"][1]["seed_rate"] is None
     assert data["metrics"] == {"loss": 0.25}
 
     markdown = (folder / "report.md").read_text()

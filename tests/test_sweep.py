@@ -44,7 +44,8 @@ def test_a_tiny_sweep_on_a_local_ray_records_every_cell_and_resumes(tmp_path):
     assert "Traceback" not in failed["stderr"]
 
     summary = json.loads((sweep_dir / "summary.json").read_text())
-    assert summary["seeds"] == [7] and summary["failed"] == 1
+    assert summary["backends"]["tensorflow"]["seeds"] == [7]
+    assert summary["invocations"][-1]["failed"] == 1
     rows = [r for r in summary["claims"] if r["id"] == "C002-06"]
     assert rows[0]["runs"] == 1 and rows[0]["confirmed"] == 1 and rows[0]["robust"]
     report = (sweep_dir / "report.md").read_text()
@@ -96,10 +97,10 @@ def test_an_unreachable_cluster_is_one_line_and_exit_2(tmp_path):
     assert "Traceback" not in result.stderr and "127.0.0.1:1" in result.stderr.splitlines()[-1]
 
 
-def write_cell(sweep_dir, backend, seed, verdict, loss):
+def write_cell(sweep_dir, backend, seed, verdict, loss, claim_id="C004-03"):
     folder = sweep_dir / "cells" / backend / f"seed-{seed}" / "03_demo"
     folder.mkdir(parents=True)
-    claims = [{"id": "C004-03", "verdict": verdict, "expect": "confirmed", "observed": seed}]
+    claims = [{"id": claim_id, "verdict": verdict, "expect": "confirmed", "observed": seed}]
     data = {"experiment": "03_demo", "backend": backend, "seed": seed, "profile": "quick"}
     data.update({"wall_seconds": 1.0, "claims": claims, "metrics": {"loss": {"final": loss}}})
     (folder / "metrics.json").write_text(json.dumps(data))
@@ -118,6 +119,31 @@ def test_verdicts_become_counts_and_metrics_spreads(tmp_path):
     assert loss["metric"] == "loss/final" and loss["mean"] == 3.0
     assert loss["sd"] == pytest.approx(2.6457513, abs=1e-6)  # sample sd of 1, 2, 6
     assert (loss["min"], loss["max"]) == (1.0, 6.0)
+    # C004-03's quick rate is 3 of 5 seeds: the same share rounded down is 1 of 3 (1.8), and
+    # on one seed none (0.6), so one run may give either verdict.
+    assert rows["tensorflow"]["required"] == 1 and rows["tensorflow"]["rate_holds"]
+    assert rows["jax"]["required"] == 0 and rows["jax"]["rate_holds"]
+
+
+def test_a_claim_without_a_seed_rate_must_hold_on_every_seed(tmp_path):
+    for seed, verdict in [(7, "confirmed"), (8, "confirmed"), (9, "refuted")]:
+        write_cell(tmp_path, "tensorflow", seed, verdict, 1.0, claim_id="C004-06")
+    [row] = robustness.summarise(robustness.cell_runs(tmp_path))["claims"]
+    assert row["seed_rate"] is None and row["required"] == 3 and not row["rate_holds"]
+    invocation = {"command": "python -m lstm_lab sweep", "cells_run": 3, "failed": 0}
+    invocation.update({"wall_seconds": 9.5, "machine": "x86_64, 2 cores, local Ray"})
+    robustness.write_report(tmp_path, "demo", invocation)
+    report = (tmp_path / "report.md").read_text()
+    assert (
+        "- C004-06 (03) on tensorflow: confirmed on 2 of 3 seeds; expected every seed, "
+        "**does not hold**" in report
+    )
+    assert "3 cells run (0 failed) in 9.5 s wall time on x86_64, 2 cores, local Ray" in report
+    # A second invocation that ran nothing adds no line; one that ran cells does.
+    robustness.write_report(tmp_path, "demo", {**invocation, "cells_run": 0})
+    robustness.write_report(tmp_path, "demo", {**invocation, "wall_seconds": 3.0})
+    invocations = json.loads((tmp_path / "summary.json").read_text())["invocations"]
+    assert [run["wall_seconds"] for run in invocations] == [9.5, 3.0]
 
 
 def test_seed_arguments():
