@@ -26,10 +26,11 @@ import numpy as np
 
 from lstm_lab import BACKENDS
 from lstm_lab.backend import BACKEND, keras
+from lstm_lab.callbacks import ResetStatesAfterEpoch
 from lstm_lab.data.alphabet import tutorial_sequence
 from lstm_lab.errors import error_summary
 from lstm_lab.models.alphabet import stateful_alphabet_lstm
-from lstm_lab.training import ResetStatesAfterEpoch, compiled_fit, fit_tutorial_way
+from lstm_lab.training import compiled_fit, fit_tutorial_way
 
 
 def jax_compile_timer():

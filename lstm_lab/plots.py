@@ -1,23 +1,31 @@
 """Figures shared by the experiments (matplotlib, drawn off-screen)."""
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-import numpy as np  # noqa: E402
+
+def _pyplot():
+    """matplotlib's pyplot, drawing off-screen; imported when a figure is first drawn, so
+    that starting an experiment (or its ``--help``) does not wait for it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def correctness_heatmap(correct, row_labels, title, xlabel="step", ylabel="start", cell_text=None):
     """A grid of right (green) and wrong (red) predictions, with the count in the title;
     ``cell_text`` (same shape, strings) is written into the cells, e.g. the predictions."""
+    plt = _pyplot()
+    from matplotlib.colors import ListedColormap
+
     correct = np.asarray(correct, dtype=bool)
     fig, ax = plt.subplots(figsize=(10, 9))
     if cell_text is not None:
         for (row, col), text in np.ndenumerate(np.asarray(cell_text)):
             ax.text(col, row, text, ha="center", va="center", fontsize=7, color="white")
-    ax.imshow(
-        correct, cmap=matplotlib.colors.ListedColormap(["#d7301f", "#1a9850"]), vmin=0, vmax=1
-    )
+    ax.imshow(correct, cmap=ListedColormap(["#d7301f", "#1a9850"]), vmin=0, vmax=1)
     ax.set_yticks(range(len(row_labels)), labels=list(row_labels))
     steps = correct.shape[1]
     ax.set_xticks(range(0, steps, 2), labels=[str(s + 1) for s in range(0, steps, 2)])
@@ -30,6 +38,7 @@ def correctness_heatmap(correct, row_labels, title, xlabel="step", ylabel="start
 
 def training_curves(curves, title, ylabel, xlabel="epoch", log_y=False):
     """One line per named series: ``curves = {"tutorial": losses, ...}``."""
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for name, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, label=name)
@@ -46,6 +55,7 @@ def training_curves(curves, title, ylabel, xlabel="epoch", log_y=False):
 
 def printed_vs_reproduced(printed_h, reproduced_h, printed_c, reproduced_c):
     """Seed 002's printed numbers (markers) against our reproduction (lines), one colour a row."""
+    plt = _pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 1]})
     steps = np.arange(1, printed_h.shape[1] + 1)
     for row in range(printed_h.shape[0]):
@@ -67,6 +77,7 @@ def printed_vs_reproduced(printed_h, reproduced_h, printed_c, reproduced_c):
 
 def actual_vs_predicted(dates, actual, predicted, split, title):
     """Two series over time with a dashed line where the test days begin."""
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(10, 4.5))
     ax.plot(dates, actual, label="actual", color="C0")
     ax.plot(dates, predicted, label="predicted", color="C1")
@@ -81,6 +92,7 @@ def actual_vs_predicted(dates, actual, predicted, split, title):
 
 def roll_out_figure(times, truth, rolled):
     """The sine's next points and each model's free-running predictions."""
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4))
     ax.plot(times[1:], truth, "o", color="k", fillstyle="none", label="sin (truth)")
     for name, values in rolled.items():
@@ -100,6 +112,7 @@ def seed_strips(values_by_metric, title):
     """One small panel per metric: each seed's value as a dot, one column per backend.
 
     ``values_by_metric = {metric: {backend: [value per seed]}}``."""
+    plt = _pyplot()
     names = list(values_by_metric)
     columns = min(4, len(names))
     rows = -(-len(names) // columns)

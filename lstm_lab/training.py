@@ -45,13 +45,6 @@ def reset_rnn_states(model):
         layer.reset_state()
 
 
-class ResetStatesAfterEpoch(keras.callbacks.Callback):
-    """For ``model.fit(..., epochs=N, shuffle=False)``: reset the RNN states after every epoch."""
-
-    def on_epoch_end(self, epoch, logs=None):
-        reset_rnn_states(self.model)
-
-
 def fit_tutorial_way(model, x, y, epochs, batch_size, verbose=0):
     """The tutorials' loop: one ``fit`` call per epoch, then ``reset_states``; returns losses."""
     losses = []
@@ -97,96 +90,7 @@ def print_history(history, every):
         print(f"    epoch {epoch + 1:5d}/{epochs}  {values}")
 
 
-class TrainingRecord(keras.callbacks.Callback):
-    """A training's backup: after every epoch, the model with its optimizer state, every
-    epoch's logs and (with ``monitor``) the weights of the best epoch so far ("max" or "min"
-    ``mode``; the first of equal values wins), saved together in ``state_dir``.
-
-    Each epoch is written into a new folder, which is then made current by atomically
-    replacing the small file ``current.json``: a process killed at any moment leaves either
-    the previous epoch's state or this one's, never a mix. After a resume ``history`` holds
-    every epoch and ``best_epoch`` (1-based) and ``best_weights`` are those of the whole
-    training, as in an uninterrupted run.
-    """
-
-    def __init__(self, state_dir, monitor=None, mode="max"):
-        super().__init__()
-        self.state_dir = Path(state_dir)
-        self.monitor, self.sign = monitor, 1 if mode == "max" else -1
-        self.history, self.best, self.best_epoch, self.best_weights = {}, None, None, None
-        self.finished = False
-        current = self.current_folder()
-        if current is not None:
-            saved = json.loads((current / "record.json").read_text())
-            self.history, self.best, self.best_epoch = (
-                saved["history"],
-                saved["best"],
-                saved["best_epoch"],
-            )
-            self.finished = saved["finished"]
-            if self.best_epoch is not None:
-                self.best_weights = _load_arrays(current / "best_weights.npz")
-
-    def current_folder(self):
-        """The folder of the last saved epoch, or None before the first."""
-        try:
-            name = json.loads((self.state_dir / "current.json").read_text())["folder"]
-        except (OSError, ValueError, KeyError):
-            return None
-        return self.state_dir / name
-
-    @property
-    def epochs_done(self):
-        return len(next(iter(self.history.values()), []))
-
-    def restore(self, model):
-        """Load the saved model and optimizer state into ``model`` (compiled, same layers)."""
-        model.optimizer.build(model.trainable_variables)
-        model.load_weights(self.current_folder() / "model.weights.h5")
-
-    def on_epoch_end(self, epoch, logs=None):
-        for name, value in (logs or {}).items():
-            self.history[name] = self.history.get(name, [])[:epoch] + [float(value)]
-        value = (logs or {}).get(self.monitor)
-        if value is not None and (self.best is None or self.sign * (value - self.best) > 0):
-            self.best, self.best_epoch = float(value), epoch + 1
-            self.best_weights = self.model.get_weights()
-        self.save()
-
-    def on_train_end(self, logs=None):
-        self.finished = True
-        self.save()
-
-    def save(self):
-        previous = self.current_folder()
-        folder = (
-            self.state_dir
-            / f"epoch-{self.epochs_done:04d}-{'finished' if self.finished else 'done'}"
-        )
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        self.model.save_weights(folder / "model.weights.h5")
-        if self.best_weights is not None:
-            with open(folder / "best_weights.npz", "wb") as file:
-                np.savez(file, *self.best_weights)
-        record = {
-            "history": self.history,
-            "best": self.best,
-            "best_epoch": self.best_epoch,
-            "finished": self.finished,
-        }
-        (folder / "record.json").write_text(json.dumps(record))
-        _replace_atomically(self.state_dir / "current.json", {"folder": folder.name})
-        if previous is not None and previous != folder:
-            shutil.rmtree(previous, ignore_errors=True)
-
-
-def _load_arrays(path):
-    with np.load(path) as arrays:
-        return [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
-
-
-def _replace_atomically(path, data):
+def replace_atomically(path, data):
     """Write ``data`` as JSON to a temporary file beside ``path``, then rename it over ``path``."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     temporary.write_text(json.dumps(data))
@@ -199,16 +103,16 @@ IDENTITY_FILE = "run.json"
 def fit_with_backup(model, x, y, backup_dir, identity, monitor=None, mode="max", **fit_arguments):
     """``model.fit`` that survives an interruption and resumes exactly where it stopped.
 
-    After every epoch a :class:`TrainingRecord` saves the model, its optimizer, the epoch's
-    logs and the best weights in ``backup_dir``. Run the same call again and it resumes
-    after the last saved epoch; once training has finished, a call reuses the final weights
-    instead of training again. ``identity`` (a JSON-able dict: experiment, profile, seed,
-    data, code, ...) is stored beside the backup: a backup left by a run with another
-    identity is removed, never resumed. :func:`remove_backup` deletes the folder when its
-    results are safely written.
+    After every epoch a :class:`lstm_lab.callbacks.TrainingRecord` saves the model, its
+    optimizer, the epoch's logs and the best weights in ``backup_dir``. Run the same call
+    again and it resumes after the last saved epoch; once training has finished, a call
+    reuses the final weights instead of training again. ``identity`` (a JSON-able dict:
+    experiment, profile, seed, data, code, ...) is stored beside the backup: a backup left
+    by a run with another identity is removed, never resumed. :func:`remove_backup` deletes
+    the folder when its results are safely written.
 
-    Returns the :class:`TrainingRecord` (``history`` of every epoch, ``best_epoch``,
-    ``best_weights``).
+    Returns the :class:`~lstm_lab.callbacks.TrainingRecord` (``history`` of every epoch,
+    ``best_epoch``, ``best_weights``).
     """
     backup = Path(backup_dir)
     saved = _read_identity(backup)
@@ -217,7 +121,9 @@ def fit_with_backup(model, x, y, backup_dir, identity, monitor=None, mode="max",
         print(f"    {backup} holds a backup of another run ({differs}): removed, starting afresh")
         shutil.rmtree(backup)
     backup.mkdir(parents=True, exist_ok=True)
-    _replace_atomically(backup / IDENTITY_FILE, identity)
+    replace_atomically(backup / IDENTITY_FILE, identity)
+    from lstm_lab.callbacks import TrainingRecord  # a Keras class: Keras loads here
+
     record = TrainingRecord(backup, monitor, mode)
     if record.epochs_done:
         record.restore(model)

@@ -2,7 +2,9 @@
 
 import json
 
-from conftest import run_python
+import pytest
+
+from conftest import ROOT, run_python
 
 EXPERIMENT = "experiments/03_stateful_alphabet.py"
 
@@ -65,3 +67,25 @@ def test_report_regenerates_the_index(results_dir):
 def test_report_rejects_a_missing_results_directory(tmp_path):
     result = run_python("-m", "lstm_lab", "report", "--results-dir", tmp_path / "nothing")
     assert_one_line_error(result, "no results directory")
+
+
+HEAVY_MODULES = ("tensorflow", "keras", "jax", "torch", "sklearn", "pandas", "matplotlib")
+
+
+@pytest.mark.parametrize(
+    "script", sorted((ROOT / "experiments").glob("0*.py")), ids=lambda p: p.stem
+)
+def test_an_experiments_help_loads_no_heavy_library(script):
+    # --help must be instant: Keras (and TensorFlow), scikit-learn, pandas and matplotlib are
+    # loaded on first use, never to print the options.
+    code = (
+        "import atexit, runpy, sys\n"
+        f"heavy = {HEAVY_MODULES!r}\n"
+        "atexit.register(lambda: print('loaded:', [m for m in heavy if m in sys.modules]))\n"
+        f"sys.argv = [{str(script)!r}, '--help']\n"
+        f"runpy.run_path({str(script)!r}, run_name='__main__')\n"
+    )
+    result = run_python("-c", code)
+    assert result.returncode == 0, result.stderr
+    assert "--profile" in result.stdout and "--data-dir" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "loaded: []"

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from lstm_lab.backend import keras
+from lstm_lab.callbacks import ResetStatesAfterEpoch
 from lstm_lab.data.alphabet import rotated_sequences, tutorial_sequence
 from lstm_lab.models.alphabet import stateful_alphabet_lstm
-from lstm_lab.training import ResetStatesAfterEpoch, compiled_fit, fit_tutorial_way
+from lstm_lab.training import compiled_fit, fit_tutorial_way
 
 EPOCHS = 4
 

@@ -4,10 +4,11 @@ pandas, or generated; scaled and split the way seed 001 does (claims C001-01 …
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from lstm_lab.errors import BadInput
+
+# pandas and scikit-learn are imported in the functions that use them: they take over a
+# second to load, which an experiment's --help should not wait for.
 
 FEATURES = ["Open", "High", "Low", "Close", "Adj Close"]
 TARGET = "Volume"
@@ -26,6 +27,8 @@ def prices_in(data_dir):
 
 def read_prices(path):
     """The CSV as a DataFrame indexed by date, oldest first; BadInput for anything malformed."""
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path)
     except FileNotFoundError:
@@ -77,6 +80,8 @@ def synthetic_prices(days=253, seed=0):
     Close by half-normal amounts; Adj Close is 0.93 x Close; Volume is log-normal around
     8 million and rises with the day's range (High - Low) / Close, as real volume does.
     """
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     close = 100 * np.exp(np.cumsum(rng.normal(0.0003, 0.02, days)))
     open_ = np.concatenate([[100.0], close[:-1]]) * np.exp(rng.normal(0, 0.005, days))
@@ -116,6 +121,8 @@ def scaled_split(frame, window=1, scale_on="all", train_rows=TRAIN_ROWS):
     ``"train"`` fits them on the training rows only. ``window`` > 1 feeds the model the last
     ``window`` days of prices instead of one.
     """
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
     features = frame[FEATURES].to_numpy()
     volume = frame[[TARGET]].to_numpy()
     fit_rows = slice(None) if scale_on == "all" else slice(0, train_rows)

@@ -1,11 +1,10 @@
 """Non-neural baselines, from scikit-learn, and the errors they are scored with."""
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.pipeline import make_pipeline
 
 from lstm_lab.data.stocks import FEATURES, TARGET, TRAIN_ROWS
+
+# scikit-learn is imported where it is used: it takes over a second to load.
 
 
 def as_documents(sequences):
@@ -15,6 +14,10 @@ def as_documents(sequences):
 
 def tfidf_logistic_regression(train_sequences, train_labels, test_sequences, test_labels):
     """TF-IDF of word unigrams and bigrams + logistic regression; returns the test accuracy."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
     model = make_pipeline(
         TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=2000),
@@ -26,6 +29,8 @@ def tfidf_logistic_regression(train_sequences, train_labels, test_sequences, tes
 def volume_baselines(frame, train_rows=TRAIN_ROWS):
     """Volume predicted for every day by the training mean, yesterday's volume, and a
     linear regression on the same five prices (fit on the training rows)."""
+    from sklearn.linear_model import LinearRegression
+
     volume = frame[TARGET].to_numpy()
     features = frame[FEATURES].to_numpy()
     regression = LinearRegression().fit(features[:train_rows], volume[:train_rows])

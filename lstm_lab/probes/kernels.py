@@ -14,7 +14,7 @@ from lstm_lab.backend import keras, to_numpy
 from lstm_lab.claims import max_abs_difference
 from lstm_lab.errors import error_summary
 
-LAYERS = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU, "SimpleRNN": keras.layers.SimpleRNN}
+LAYERS = ("LSTM", "GRU", "SimpleRNN")
 CUDNN_LAYERS = ("LSTM", "GRU")  # the layers that take use_cudnn
 
 
@@ -23,7 +23,7 @@ def _inputs(shape, seed):
 
 
 def _sequence_layer(kind, units, **options):
-    return LAYERS[kind](units, return_sequences=True, **options)
+    return getattr(keras.layers, kind)(units, return_sequences=True, **options)
 
 
 def _twin(kind, units, x, first_options, second_options):
@@ -197,7 +197,7 @@ def probe_mixed_precision(policy, epochs=2, shape=(32, 10, 3), seed=0):
             model = keras.Sequential(
                 [
                     keras.Input(shape[1:]),
-                    LAYERS[kind](8),
+                    getattr(keras.layers, kind)(8),
                     keras.layers.Dense(1, dtype="float32"),  # float32 output, as Keras advises
                 ]
             )
