@@ -46,9 +46,14 @@ def last_result(results_dir, name):
         data = read_metrics(metrics_file)
     except BadInput:
         return "unreadable metrics.json"
-    _, unexpected = verdict_counts(data["claims"])
-    claims = len(data["claims"])
-    return f"{data['profile']} run: {claims - len(unexpected)}/{claims} claims as expected"
+    counts, unexpected = verdict_counts(data["claims"])
+    verdicts = ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
+    expected = (
+        "every verdict as the lab expects"
+        if not unexpected
+        else f"not as expected: {', '.join(unexpected)}"
+    )
+    return f"{data['profile']} run: {verdicts}; {expected}"
 
 
 def command_list(args):
@@ -185,7 +190,13 @@ def command_sweep(args):
 
 
 def build_parser():
-    parser = OneLineParser(prog="lstm-lab", description=__doc__.strip().splitlines()[0])
+    parser = OneLineParser(
+        prog="lstm-lab",
+        description="Run the experiments that check what LSTM tutorials claim on the installed "
+        "Keras, and compare their verdicts across backends and seeds.",
+        epilog="Exit codes: 0 every verdict as expected, 1 a verdict differs from the lab's "
+        "expectation, 2 bad input. 'lstm-lab COMMAND --help' describes each command.",
+    )
     parser.add_argument(
         "--experiments-dir",
         type=Path,

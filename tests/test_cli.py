@@ -89,3 +89,16 @@ def test_an_experiments_help_loads_no_heavy_library(script):
     assert result.returncode == 0, result.stderr
     assert "--profile" in result.stdout and "--data-dir" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "loaded: []"
+
+
+def test_list_says_confirmed_and_as_expected_apart(results_dir):
+    (results_dir / "03_stateful_alphabet").mkdir(parents=True)
+    claims = [
+        {"id": "C004-01", "verdict": "confirmed", "expect": "confirmed"},
+        {"id": "C004-11", "verdict": "refuted", "expect": "refuted"},
+    ]
+    metrics = {"title": "Demo", "profile": "full", "wall_seconds": 1.5, "claims": claims}
+    (results_dir / "03_stateful_alphabet" / "metrics.json").write_text(json.dumps(metrics))
+    result = run_python("-m", "lstm_lab", "list", "--results-dir", results_dir)
+    assert result.returncode == 0, result.stderr
+    assert "[full run: 1 confirmed, 1 refuted; every verdict as the lab expects]" in result.stdout

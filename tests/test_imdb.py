@@ -151,3 +151,20 @@ def test_imdb_files_are_found_in_a_data_folder(tmp_path):
         tmp_path / "aclImdb_v1.tar.gz",
         tmp_path / "imdb_word_index.json",
     )
+
+
+def test_an_offline_download_names_its_cause_and_the_option_that_fixes_it(monkeypatch, tmp_path):
+    from lstm_lab.backend import keras
+
+    def offline(*args, **kwargs):  # what keras.utils.get_file raises without a network
+        raise Exception("URL fetch failure on https://x/y: None -- [Errno -3] name resolution")
+
+    monkeypatch.setattr(keras.utils, "get_file", offline)
+    archive = tmp_path / "aclImdb_v1.tar.gz"
+    with tarfile.open(archive, "w:gz"):
+        pass
+    with pytest.raises(BadInput) as raised:
+        load_imdb(source=archive)  # the word index is still to be fetched
+    message = str(raised.value)
+    assert "imdb_word_index.json" in message and "[Errno -3] name resolution" in message
+    assert "--data-dir" in message and "--word-index" in message

@@ -74,3 +74,17 @@ def test_alice_is_found_in_a_data_folder(tmp_path):
     assert corpus_in(None) is None and corpus_in(tmp_path) is None
     (tmp_path / "wonderland.txt").write_text(BOOK)
     assert corpus_in(tmp_path) == tmp_path / "wonderland.txt"
+
+
+def test_an_offline_download_names_its_cause_and_the_option_that_fixes_it(monkeypatch):
+    from lstm_lab.backend import keras
+
+    def offline(*args, **kwargs):  # what keras.utils.get_file raises without a network
+        raise Exception("URL fetch failure on https://x/y: None -- [Errno -3] name resolution")
+
+    monkeypatch.setattr(keras.utils, "get_file", offline)
+    with pytest.raises(BadInput) as raised:
+        load_corpus(None)
+    message = str(raised.value)
+    assert "[Errno -3] name resolution" in message and "--data-dir" in message
+    assert "--corpus" in message and "\n" not in message

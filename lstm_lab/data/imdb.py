@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.errors import BadInput
+from lstm_lab.errors import BadInput, error_summary
 
 START, OOV, INDEX_FROM = 1, 2, 3
 ARCHIVE_ORIGIN = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
@@ -178,10 +178,11 @@ def imdb_files_in(data_dir):
 def _fetch(keras, name, origin, file_hash):
     try:
         return keras.utils.get_file(name, origin=origin, file_hash=file_hash)
-    except Exception as error:
+    except Exception as error:  # get_file raises a bare Exception: its text is the cause
         raise BadInput(
-            f"cannot download {name} ({type(error).__name__}); pass the aclImdb directory or "
-            f"aclImdb_v1.tar.gz with --imdb and the word index with --word-index"
+            f"cannot download {name} ({error_summary(error)[:200]}); without a network, give "
+            "--data-dir a folder holding aclImdb_v1.tar.gz and imdb_word_index.json (or the "
+            "files with --imdb and --word-index)"
         )
 
 

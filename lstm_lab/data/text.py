@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.errors import BadInput
+from lstm_lab.errors import BadInput, error_summary
 
 ALICE_ORIGIN = (
     "https://raw.githubusercontent.com/gutenbergbooks/11/"
@@ -62,10 +62,11 @@ def load_corpus(path=None):
             path = keras.utils.get_file(
                 "alice_in_wonderland_pg11.txt", origin=ALICE_ORIGIN, file_hash=ALICE_SHA256
             )
-        except Exception as error:
+        except Exception as error:  # get_file raises a bare Exception: its text is the cause
             raise BadInput(
-                f"cannot download Alice in Wonderland ({type(error).__name__}); "
-                "pass a text file with --corpus"
+                f"cannot download Alice in Wonderland ({error_summary(error)[:200]}); without a "
+                "network, give --data-dir a folder holding alice_in_wonderland_pg11.txt, or any "
+                "UTF-8 text with --corpus"
             )
     try:
         text = Path(path).read_text(encoding="utf-8")
