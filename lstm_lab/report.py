@@ -30,7 +30,7 @@ from lstm_lab.claims import (
     describe_seed_rate,
     exactly,
 )
-from lstm_lab.render import render_markdown
+from lstm_lab.render import render_markdown, short
 from lstm_lab.results import check_writable, publish, sweeps_covering
 
 
@@ -119,10 +119,24 @@ class Report:
         print(f"[{claim.id}] {claim.verdict}: {claim.evidence}{mark}", flush=True)
         return claim
 
-    def check(self, claim_id, documented, observed, compare=exactly, **options):
+    def check(
+        self, claim_id, documented, observed, compare=exactly, not_run_because=None, **options
+    ):
         """Compare and record in one call: :func:`lstm_lab.claims.check`'s arguments
         (``expect``, ``evidence``, ``tolerance``), ``compare`` by default :func:`exactly`.
-        On a backend where the catalogue expects another verdict, that is the expectation."""
+        On a backend where the catalogue expects another verdict, that is the expectation.
+
+        ``not_run_because``: why this run cannot check the claim (it is about the seed's data
+        and the run has other data): the claim is then *not run*, and the reason says what
+        this run observed."""
+        if not_run_because:
+            evidence = options.get("evidence")
+            return self.not_run(
+                claim_id,
+                f"{not_run_because}; this run observed {short(observed, 100)}"
+                + (f" ({evidence})" if evidence else ""),
+                documented,
+            )
         return self.add(check(claim_id, documented, observed, compare, **options))
 
     def failed(self, claim_id, reason, documented=None, expect="confirmed"):

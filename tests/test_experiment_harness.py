@@ -135,3 +135,11 @@ def test_the_report_links_the_sweeps_of_its_experiment(results_dir):
     assert "across seeds: [sweep quick-2](../sweeps/quick-2/report.md) (1 seeds)" in report
     assert "full-2" not in report  # another profile's sweep
     assert "| confirmed on >= 3 of 5 seeds | refuted (within its seed rate) |" in report
+
+
+def test_a_claim_about_the_seeds_data_is_not_run_on_other_data(results_dir):
+    report = make_experiment(results_dir).report
+    claim = report.check("C001-04", documented="better", observed="worse", evidence="RMSE 3 > 2",
+                         not_run_because="a claim about the seed's prices")  # fmt: skip
+    assert claim.verdict == "not run" and claim.as_expected and report.exit_code == 0
+    assert claim.evidence == "a claim about the seed's prices; this run observed worse (RMSE 3 > 2)"
