@@ -68,11 +68,6 @@ def within_seed_rate(claim):
     )
 
 
-def describe_seed_rate(rate):
-    """``"as expected on >= 4 of 5 seeds (sweep full-5-seeds)"`` for a seed-rate dictionary."""
-    return f"as expected on >= {rate['at_least']} of {rate['of']} seeds (sweep {rate['sweep']})"
-
-
 @dataclass(frozen=True)
 class Comparison:
     agrees: bool

@@ -20,14 +20,13 @@ from importlib import metadata
 from pathlib import Path
 
 from lstm_lab import STARTED
-from lstm_lab.catalogue import backend_expectation, seed_rate
+from lstm_lab.catalogue import backend_expectation, describe_seed_rate, seed_rate
 from lstm_lab.claims import (
     VERDICTS,
     Claim,
     check,
     check_failed,
     check_not_run,
-    describe_seed_rate,
     exactly,
 )
 from lstm_lab.render import render_markdown, short

@@ -297,29 +297,10 @@ def render(name, summary, cells, invocations):
 
 
 def recorded_invocations(sweep_dir, invocation=None):
-    """The invocations that ran this sweep, with ``invocation`` (this one) appended and saved.
-
-    A sweep written before ``invocations.json`` existed kept only its last invocation, in
-    summary.json: that one is taken from there."""
-    sweep_dir = Path(sweep_dir)
-    path = sweep_dir / INVOCATIONS_FILE
+    """The invocations that ran this sweep, with ``invocation`` (this one) appended and saved
+    when it ran cells."""
+    path = Path(sweep_dir) / INVOCATIONS_FILE
     invocations = json.loads(path.read_text()) if path.exists() else []
-    old_summary = sweep_dir / "summary.json"
-    if old_summary.exists():
-        old = json.loads(old_summary.read_text())
-        if "command" in old and not any(
-            run["command"] == old["command"] and run["wall_seconds"] == old["wall_seconds"]
-            for run in invocations
-        ):
-            invocations.append(
-                {
-                    "command": old["command"],
-                    "cells_run": old["cells"],
-                    "failed": old["failed"],
-                    "wall_seconds": old["wall_seconds"],
-                    "machine": old["machine"],
-                }
-            )
     if invocation and invocation["cells_run"]:
         invocations.append(invocation)
     write_file_atomically(path, (json.dumps(invocations, indent=2) + "\n").encode())
