@@ -7,8 +7,9 @@ experiment's own parser then validates and documents it. Nothing here imports Te
 unless the backend is TensorFlow, and the start-up filter below applies to TensorFlow only.
 
 Since TensorFlow 2.19 the C++ start-up messages (oneDNN, CUDA probing, CPU
-feature hints) are written by absl before its logging is initialised, so
-``TF_CPP_MIN_LOG_LEVEL`` no longer hides them (tensorflow/tensorflow#100442).
+feature hints, oneDNN's one-time note on boolean tensors) are written by absl
+before its logging is initialised, so ``TF_CPP_MIN_LOG_LEVEL`` no longer hides
+them (tensorflow/tensorflow#100442).
 We point file descriptor 2 at a temporary file while TensorFlow loads and
 probes its devices, then pass every line through except the known noise:
 real warnings and errors still reach the user.
@@ -41,6 +42,7 @@ START_UP_NOISE = re.compile(
             r"Unable to register cu(DNN|FFT|BLAS) factory",
             r"TF-TRT Warning: Could not find TensorRT",
             r"computation placer already registered",
+            r"oneDNN supports DT_BOOL only on platforms with AVX-512",
         ]
     )
 )
@@ -62,6 +64,10 @@ def _import_quietly():
             import tensorflow as tf
 
             tf.config.list_physical_devices()  # the CUDA probe logs here, not at import
+            # oneDNN logs once per process, the first time it meets a boolean tensor (a mask,
+            # say) on a CPU without AVX-512, at error level, when the run is long under way.
+            # Meet one here, where the line is filtered.
+            tf.transpose(tf.constant([[True]]))
         finally:
             sys.stderr.flush()
             os.dup2(saved_stderr, 2)

@@ -13,9 +13,24 @@ class BadInput(Exception):
         return " ".join(super().__str__().split())
 
 
+class DataUnavailable(BadInput):
+    """Data the user gave no copy of, and that could not be downloaded (no network, a
+    blocked host). An experiment whose claims partly need no data catches it: those claims
+    are still checked, the rest are *not run* with this message as the reason. Elsewhere it
+    is bad input like any other."""
+
+
 def error_summary(error):
     """``"ValueError: <message>"`` on one line, without Keras's terminal colours and call dump."""
     message = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).split("Arguments received")[0]
     message = message.replace("Exception encountered when calling LSTM.call().", "")
     message = re.sub(r"\s*\((/|[A-Za-z]:\\)[^)]*\)", "", message)  # a file path in parentheses
     return f"{type(error).__name__}: {' '.join(message.split())}"
+
+
+def download_failure(error):
+    """Why ``keras.utils.get_file`` failed, in a few words: it raises a bare Exception whose
+    text is "URL fetch failure on URL: None -- <the cause>"; the cause is what a reader needs."""
+    message = " ".join(str(error).split())
+    cause = message.split(" -- ", 1)[-1] if " -- " in message else error_summary(error)
+    return cause[:200]

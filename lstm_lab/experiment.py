@@ -172,6 +172,21 @@ class Experiment:
             remove_backup(path)
         return code
 
+    def without_data(self, missing, skipped):
+        """Go on without data that could not be had (``missing``, a
+        :class:`~lstm_lab.errors.DataUnavailable`): ``skipped`` (say "training and the
+        accuracy table") is reported as not run, with the reason and where to get the data.
+        The claims that need no data are checked all the same."""
+        missing = str(missing)
+        self.progress(f"{skipped}: not run. {missing}")
+        self.report.section(
+            "Not run for want of data",
+            f"{skipped[0].upper()}{skipped[1:]}: not run. {missing[0].upper()}{missing[1:]}. "
+            "The README's "
+            "Data section lists the files each experiment reads and one command that "
+            "downloads them all; then run again with `--data-dir`.",
+        )
+
     def progress(self, message):
         """One line of progress, with the seconds since the experiment started."""
         print(f"[{time.perf_counter() - self._started:6.1f} s] {message}", flush=True)

@@ -90,6 +90,17 @@ def print_history(history, every):
         print(f"    epoch {epoch + 1:5d}/{epochs}  {values}")
 
 
+def overfitting(history):
+    """Where validation loss turned: ``None`` if it kept falling to the last epoch, else
+    ``{"epoch": e, "lowest": loss at e, "last": loss at the last epoch}`` (epochs from 1)
+    for a Keras history with ``val_loss``."""
+    losses = history["val_loss"]
+    turned = min(range(len(losses)), key=losses.__getitem__)
+    if turned == len(losses) - 1:
+        return None
+    return {"epoch": turned + 1, "lowest": float(losses[turned]), "last": float(losses[-1])}
+
+
 def replace_atomically(path, data):
     """Write ``data`` as JSON to a temporary file beside ``path``, then rename it over ``path``."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")

@@ -44,6 +44,38 @@ def run_quick(experiment, results_dir, *options):
     return result, results_dir / experiment
 
 
+# Runs a script as on a machine without a network: every download Keras tries fails the way
+# keras.utils.get_file fails offline (whatever is in the Keras cache).
+OFFLINE = """
+import runpy, sys
+from lstm_lab.backend import keras
+
+def offline(*args, **kwargs):
+    raise Exception("URL fetch failure on https://example.org: None -- [Errno -3] offline")
+
+keras.utils.get_file = offline
+sys.modules["keras.src.datasets.imdb"].get_file = offline  # imdb.load_data's own reference
+script = sys.argv[1]
+sys.argv = sys.argv[1:]
+runpy.run_path(script, run_name="__main__")
+"""
+
+
+def run_offline(experiment, results_dir, *options):
+    """:func:`run_quick`, offline (see ``OFFLINE``) and without a data folder."""
+    result = run_python(
+        "-c",
+        OFFLINE,
+        f"experiments/{experiment}.py",
+        "--profile",
+        "quick",
+        "--results-dir",
+        results_dir,
+        *options,
+    )
+    return result, results_dir / experiment
+
+
 def imdb_options():
     """The options that point experiment 04 at the shared reviews and word index."""
     archive = shared_file("aclImdb_v1_rebuilt_nofeat.tar.gz")

@@ -2,6 +2,8 @@
 
 import json
 
+from conftest import run_offline
+
 EXPECTED = {
     "C002-03": "confirmed",
     "C002-04": "refuted",
@@ -23,3 +25,15 @@ def test_quick_profile_records_every_claim_as_expected(imdb_quick_run):
     assert "TF-IDF + logistic regression" in (folder / "report.md").read_text()
     backups = folder.parent.glob(".04_imdb_sentiment.backup-*/*")
     assert not list(backups)  # removed after training
+
+
+def test_without_the_reviews_the_data_free_claims_are_checked_and_training_is_not_run(tmp_path):
+    result, folder = run_offline("04_imdb_sentiment", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads((folder / "metrics.json").read_text())
+    assert {c["id"]: c["verdict"] for c in data["claims"]} == EXPECTED
+    assert data["metrics"] == {}
+    markdown = (folder / "report.md").read_text()
+    section = markdown.split("## Not run for want of data")[1]
+    assert "Cannot download aclImdb_v1.tar.gz ([Errno -3] offline)" in section
+    assert "--data-dir" in section and "Traceback" not in result.stderr

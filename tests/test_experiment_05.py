@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import run_python, run_quick, shared_file
+from conftest import run_offline, run_python, run_quick, shared_file
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
@@ -22,6 +22,22 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
     )
     markdown = (folder / "report.md").read_text()
     assert "**temperature 0.2**" in markdown and "**temperature 1.2**" in markdown
+
+
+def test_without_the_book_the_wiring_is_checked_on_a_stand_in_text_and_training_not_run(
+    tmp_path,
+):
+    result, folder = run_offline("05_text_generator", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads((folder / "metrics.json").read_text())
+    assert [(c["id"], c["verdict"]) for c in data["claims"]] == [
+        ("C004-08", "confirmed"),
+        ("C004-09", "confirmed"),
+        ("C004-10", "confirmed"),
+    ]
+    section = (folder / "report.md").read_text().split("## Not run for want of data")[1]
+    assert "Cannot download Alice in Wonderland ([Errno -3] offline)" in section
+    assert "training" in section.lower() and not (folder / "training_loss.png").exists()
 
 
 def test_an_unreadable_corpus_exits_2(tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_lab.data.imdb import encode, load_imdb, read_reviews, read_word_index, tokenize
-from lstm_lab.errors import BadInput
+from lstm_lab.errors import BadInput, DataUnavailable
 
 from conftest import run_python, shared_file
 
@@ -163,7 +163,7 @@ def test_an_offline_download_names_its_cause_and_the_option_that_fixes_it(monkey
     archive = tmp_path / "aclImdb_v1.tar.gz"
     with tarfile.open(archive, "w:gz"):
         pass
-    with pytest.raises(BadInput) as raised:
+    with pytest.raises(DataUnavailable) as raised:  # a BadInput an experiment can go on without
         load_imdb(source=archive)  # the word index is still to be fetched
     message = str(raised.value)
     assert "imdb_word_index.json" in message and "[Errno -3] name resolution" in message

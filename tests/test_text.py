@@ -9,7 +9,7 @@ from lstm_lab.data.text import (
     split_tail,
     strip_gutenberg,
 )
-from lstm_lab.errors import BadInput
+from lstm_lab.errors import BadInput, DataUnavailable
 
 from conftest import shared_file
 
@@ -83,7 +83,7 @@ def test_an_offline_download_names_its_cause_and_the_option_that_fixes_it(monkey
         raise Exception("URL fetch failure on https://x/y: None -- [Errno -3] name resolution")
 
     monkeypatch.setattr(keras.utils, "get_file", offline)
-    with pytest.raises(BadInput) as raised:
+    with pytest.raises(DataUnavailable) as raised:  # a BadInput an experiment can go on without
         load_corpus(None)
     message = str(raised.value)
     assert "[Errno -3] name resolution" in message and "--data-dir" in message

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.errors import BadInput, error_summary
+from lstm_lab.errors import BadInput, DataUnavailable, download_failure
 
 START, OOV, INDEX_FROM = 1, 2, 3
 ARCHIVE_ORIGIN = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
@@ -145,10 +145,8 @@ def load_imdb(num_words=10000, source=None, word_index=None, seed=113):
             train, test = keras.datasets.imdb.load_data(num_words=num_words, seed=seed)
             return train, test, "keras.datasets.imdb.load_data (Keras's imdb.npz)"
         except Exception as error:  # offline, blocked or corrupt: fall back to the raw data
-            print(
-                f"Keras's imdb.npz is not available ({type(error).__name__}); "
-                "trying the raw dataset"
-            )
+            cause = download_failure(error)
+            print(f"Keras's imdb.npz is not available ({cause}); trying the raw reviews")
         source = _fetch(keras, "aclImdb_v1.tar.gz", ARCHIVE_ORIGIN, file_hash=ARCHIVE_SHA256)
     if word_index is None:
         word_index = _fetch(
@@ -179,8 +177,8 @@ def _fetch(keras, name, origin, file_hash):
     try:
         return keras.utils.get_file(name, origin=origin, file_hash=file_hash)
     except Exception as error:  # get_file raises a bare Exception: its text is the cause
-        raise BadInput(
-            f"cannot download {name} ({error_summary(error)[:200]}); without a network, give "
+        raise DataUnavailable(
+            f"cannot download {name} ({download_failure(error)}); without a network, give "
             "--data-dir a folder holding aclImdb_v1.tar.gz and imdb_word_index.json (or the "
             "files with --imdb and --word-index)"
         )

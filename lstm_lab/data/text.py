@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.errors import BadInput, error_summary
+from lstm_lab.errors import BadInput, DataUnavailable, download_failure
 
 ALICE_ORIGIN = (
     "https://raw.githubusercontent.com/gutenbergbooks/11/"
@@ -63,8 +63,8 @@ def load_corpus(path=None):
                 "alice_in_wonderland_pg11.txt", origin=ALICE_ORIGIN, file_hash=ALICE_SHA256
             )
         except Exception as error:  # get_file raises a bare Exception: its text is the cause
-            raise BadInput(
-                f"cannot download Alice in Wonderland ({error_summary(error)[:200]}); without a "
+            raise DataUnavailable(
+                f"cannot download Alice in Wonderland ({download_failure(error)}); without a "
                 "network, give --data-dir a folder holding alice_in_wonderland_pg11.txt, or any "
                 "UTF-8 text with --corpus"
             )
