@@ -8,15 +8,6 @@ statements are our paraphrase, short enough for a report table.
 import math
 from dataclasses import dataclass
 
-SOURCES = {
-    "C000": "000_8bfcafdf4a3936b9.txt",
-    "C001": "001_0a6509cbd9dfcdd7.txt",
-    "C002": "002_061ba2699a049bcc.txt",
-    "C003": "003_1c9e4ff5f7572158.txt",
-    "C004": "004_aa9dcca7cd7f3743.txt",
-}
-LAB_SOURCE = "lstm-lab"
-
 STATEMENTS = {
     # 000: LSTM regression output on token sequences (PyTorch Q&A)
     "C000-01": "An LSTM with a Linear head on every step returns one value per token: (5, 1) "
@@ -241,13 +232,14 @@ def seed_rate(claim_id, profile, backend=None):
 
 
 def source_of(claim_id):
-    """The source document of a claim id, or the lab itself for ``L-`` ids."""
+    """Where a claim comes from, by title (:mod:`lstm_lab.sources`): a source document, the
+    Keras reference and issue it cites, or the lab itself for ``L-`` ids."""
+    from lstm_lab.sources import source_for
+
     statement_of(claim_id)  # unknown ids fail here, with their name
-    if claim_id.startswith("L-"):
-        return LAB_SOURCE
     if claim_id.startswith("K3-"):
         return K3_SOURCES[claim_id]
-    return SOURCES[claim_id.split("-")[0]]
+    return source_for(claim_id).title
 
 
 def backend_expectation(claim_id, backend):

@@ -6,6 +6,8 @@ import json
 import numpy as np
 
 from lstm_lab.claims import within_seed_rate
+from lstm_lab.explanations import explanation_of
+from lstm_lab.sources import quote_of, source_for
 
 
 def short(value, limit=60):
@@ -17,6 +19,34 @@ def short(value, limit=60):
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = text.replace("|", "\\|").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def full(value):
+    """A documented or observed value in full, for the claim's paragraph: text as it is,
+    numbers, lists and dictionaries as JSON (every digit kept)."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{key}: `{json.dumps(item, ensure_ascii=False)}`" for key, item in value.items()
+        )
+    return f"`{json.dumps(value, ensure_ascii=False)}`"
+
+
+def short_evidence(text, limit=160):
+    """The first clauses of an evidence text (up to ``limit`` characters, cut where a clause
+    ends); the whole text goes into the collapsible details."""
+    kept = ""
+    for clause in text.split("; "):
+        candidate = f"{kept}; {clause}" if kept else clause
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    if not kept:
+        kept = text[:limit].rsplit(" ", 1)[0] + " …"
+    return kept
 
 
 def markdown_table(header, rows):
@@ -59,11 +89,39 @@ def verdict_text(claim):
     return f"**{claim['verdict']}** (unexpected)"
 
 
-def render_markdown(data, sections, figures, notes, sweeps=()):
+def claim_paragraph(claim, sources_link):
+    """A claim under the claims table: its source and quote, the documented and observed
+    values in full, the verdict, the lab's explanation, and the whole evidence folded away."""
+    source, quote = source_for(claim["id"]), quote_of(claim["id"])
+    lines = [f'<a id="{claim["id"].lower()}"></a>', f"### {claim['id']}: {claim['statement']}", ""]
+    cited = f"[{source.title}]({sources_link}#{source.anchor})"
+    if claim.get("source") and claim["source"] != source.title:
+        cited += f" ({claim['source']})"
+    if quote.text:
+        cited += f": “{quote.text}”" + (
+            f" (in English: “{quote.english}”)" if quote.english else ""
+        )
+    lines += [f"- Source: {cited}", f"- Documented: {full(claim['documented'])}"]
+    lines.append(f"- Observed: {full(claim['observed'])}")
+    if claim["tolerance"]:
+        lines.append(f"- Tolerance: {claim['tolerance']}")
+    lines.append(f"- Verdict: {verdict_text(claim)}; expected {expected_text(claim)}")
+    explanation = explanation_of(claim["id"])
+    if explanation:
+        lines += ["", explanation]
+    evidence = claim["evidence"]
+    brief = short_evidence(evidence)
+    lines += ["", f"Evidence: {brief}" + ("" if brief == evidence else " (details below)")]
+    if brief != evidence:
+        lines += ["", "<details><summary>Full evidence</summary>", "", evidence, "", "</details>"]
+    return lines
+
+
+def render_markdown(data, sections, figures, notes, sweeps=(), sources_link="../sources.md"):
     """``report.md`` for ``data`` (the metrics.json dictionary); ``sections`` are (heading,
     markdown) pairs, ``figures`` maps a PNG's file name to its caption, ``notes`` are lines,
     ``sweeps`` are (name, relative link to its report, seeds) of the sweeps with this
-    experiment."""
+    experiment, ``sources_link`` the relative link to ``results/sources.md``."""
     v = data["versions"]
     lines = [
         f"# {data['experiment']}: {data['title']}",
@@ -86,17 +144,17 @@ def render_markdown(data, sections, figures, notes, sweeps=()):
         "",
         "## Claims",
         "",
-        "| id | claim | documented | observed | tolerance | expected | verdict |",
-        "|---|---|---|---|---|---|---|",
+        "| id | claim | expected | verdict |",
+        "|---|---|---|---|",
     ]
     for c in data["claims"]:
         lines.append(
-            f"| {c['id']} | {short(c['statement'], 90)} | {short(c['documented'])} | "
-            f"{short(c['observed'])} | {c['tolerance'] or '–'} | {expected_text(c)} | "
-            f"{verdict_text(c)} |"
+            f"| [{c['id']}](#{c['id'].lower()}) | {short(c['statement'], 200)} | "
+            f"{expected_text(c)} | {verdict_text(c)} |"
         )
-    lines += ["", "### Evidence", ""]
-    lines += [f"- **{c['id']}** ({c['source']}): {c['evidence']}" for c in data["claims"]]
+    lines += ["", "Each claim in plain words, with its source and the evidence:"]
+    for c in data["claims"]:
+        lines += ["", *claim_paragraph(c, sources_link)]
     for heading, markdown in sections:
         lines += ["", f"## {heading}", "", markdown]
     if figures:

@@ -30,7 +30,13 @@ from lstm_lab.claims import (
     exactly,
 )
 from lstm_lab.render import render_markdown, short
-from lstm_lab.results import check_writable, publish, sweeps_covering
+from lstm_lab.results import (
+    SOURCES_NAME,
+    check_writable,
+    publish,
+    results_root,
+    sweeps_covering,
+)
 
 
 def json_compliant(value):
@@ -216,7 +222,11 @@ class Report:
         wall_seconds = round(time.perf_counter() - self._started, 1)
         data = json_compliant(self.to_dict(wall_seconds))
         captions = {name: caption for name, (caption, _) in self.figures.items()}
-        report_md = render_markdown(data, self.sections, captions, self.notes, self.sweeps())
+        folder = Path(self.results_dir) / self.experiment
+        sources = os.path.relpath(results_root(self.results_dir) / SOURCES_NAME, folder)
+        report_md = render_markdown(
+            data, self.sections, captions, self.notes, self.sweeps(), Path(sources).as_posix()
+        )
         files = {
             "metrics.json": (json.dumps(data, indent=2, allow_nan=False) + "\n").encode(),
             "report.md": report_md.encode(),

@@ -20,8 +20,10 @@ from filelock import FileLock, Timeout
 from lstm_lab.claims import VERDICTS, is_as_expected
 from lstm_lab.errors import BadInput
 from lstm_lab.render import short
+from lstm_lab.sources import render_sources
 
 INDEX_NAME = "README.md"
+SOURCES_NAME = "sources.md"
 LOCK_NAME = ".results.lock"
 LOCK_TIMEOUT = 120  # seconds a writer waits for another to finish
 
@@ -208,12 +210,17 @@ def links_to_other_runs(results_dir):
     return lines + ([""] if lines else [])
 
 
+def results_root(results_dir):
+    """The results folder that holds the sweeps and ``sources.md``: ``results_dir`` itself, or
+    for a backend's runs (``<root>/backends/<backend>/``) its root."""
+    results_dir = Path(results_dir)
+    return results_dir.parent.parent if results_dir.parent.name == "backends" else results_dir
+
+
 def sweeps_covering(results_dir, experiment, backend, profile):
     """``[(name, report.md, seeds)]``: the sweeps with cells of ``experiment`` on ``backend``
-    with ``profile``, found in the results root that holds ``results_dir`` (a backend's runs
-    live in ``<root>/backends/<backend>/``)."""
-    results_dir = Path(results_dir)
-    root = results_dir.parent.parent if results_dir.parent.name == "backends" else results_dir
+    with ``profile``, found in the results root that holds ``results_dir``."""
+    root = results_root(results_dir)
     found = []
     for summary_file in sorted((root / "sweeps").glob("*/summary.json")):
         try:
@@ -242,6 +249,8 @@ def write_index(results_dir):
             f"{'yes' if not unexpected else 'no: ' + ', '.join(unexpected)} | "
             f"{data['wall_seconds']} |"
         )
+    sources = os.path.relpath(results_root(results_dir) / SOURCES_NAME, results_dir)
+    sources_link = Path(sources).as_posix()
     text = "\n".join(
         [
             "# Results",
@@ -256,7 +265,10 @@ def write_index(results_dir):
             *rows,
             "",
             *links_to_other_runs(results_dir),
+            "Where each claim comes from, and what the source documents are: "
+            f"[{SOURCES_NAME}]({sources_link}).",
         ]
     )
     write_file_atomically(results_dir / INDEX_NAME, text.encode())
+    write_file_atomically(results_root(results_dir) / SOURCES_NAME, render_sources().encode())
     return results_dir / INDEX_NAME

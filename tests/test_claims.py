@@ -72,7 +72,7 @@ def test_check_records_source_statement_and_verdict():
         "C004-02", documented="BCDEF", observed="BCDEF", compare=same_labels, evidence="x"
     )
     assert claim.verdict == "confirmed" and claim.as_expected
-    assert claim.source == "004_aa9dcca7cd7f3743.txt"
+    assert claim.source == "了解有状态的LSTM [英] Understanding stateful LSTM"
     assert "'K'" in claim.statement
     assert claim.evidence == "all 5 labels agree; x"
 
@@ -90,7 +90,7 @@ def test_an_unexpected_verdict_is_flagged():
 
 
 def test_lab_claims_have_the_lab_as_source():
-    assert check("L-03-01", True, True, exactly).source == "lstm-lab"
+    assert check("L-03-01", True, True, exactly).source == "lstm-lab (the lab's own claims)"
 
 
 def test_check_rejects_unknown_ids_and_expectations():

@@ -58,7 +58,12 @@ def test_write_produces_report_metrics_figures_and_index(results_dir):
 
     markdown = (folder / "report.md").read_text()
     assert "`python demo.py`" in markdown and "seed 3" in markdown
-    assert "| C004-11 |" in markdown and "refuted |" in markdown
+    assert "| [C004-11](#c004-11) |" in markdown and "| refuted |" in markdown
+    # under the table: the claim's source by title with its quote, and its plain explanation
+    paragraph = markdown.split('<a id="c004-11"></a>')[1]
+    assert "[了解有状态的LSTM [英] Understanding stateful LSTM](../sources.md#c004)" in paragraph
+    assert "“model.reset_states()”" in paragraph and "`batch_input_shape=` is gone" in paragraph
+    assert (folder.parent / "sources.md").exists()
     assert "![A straight line](curve.png)" in markdown
     assert "## A table" in markdown and "- a note" in markdown
 
