@@ -24,7 +24,12 @@ from lstm_lab.experiment import Experiment, run
 from lstm_lab.models.recurrent import outputs_of, recurrent_probe, share_weights
 from lstm_lab.plots import printed_vs_reproduced
 from lstm_lab.probes.cell_equations import compare_with_reference, probe_forced_gates
-from lstm_lab.probes.weight_recovery import DEFAULT_BIAS, lstm1_weights, recover_lstm1_weights
+from lstm_lab.probes.weight_recovery import (
+    DEFAULT_BIAS,
+    lstm1_weights,
+    recover_lstm1_weights,
+    refit_with_unit_recurrent_norm,
+)
 from lstm_lab.references import numpy_cells
 from lstm_lab.render import format_array, markdown_table
 
@@ -113,15 +118,25 @@ def main(argv=None):
     documented_arrays, reproduced_arrays = printed.printed_and_reproduced(reproduced)
     kernel, recurrent_kernel, _ = recovered
     recurrent_norm = float(np.linalg.norm(recurrent_kernel))
+    # How well do 24 tiny numbers fix 8 weights? Refit with the recurrent row held at norm 1.
+    unit_norm = refit_with_unit_recurrent_norm(printed.INPUTS.astype(np.float64),
+                                               printed.SEQUENCES, printed.FINAL_C, fit["params"])
+    determined = max(unit_norm["kernel_moved"], unit_norm["recurrent_moved"])
     report.check("C002-10", documented=documented_arrays, observed=np.round(reproduced_arrays, 9),
                  compare=within(1e-7),
                  evidence=f"all {documented_arrays.size} printed values of the four settings (24 "
                  f"distinct) from Keras {keras.__version__} LSTM(1) layers loaded with the "
                  f"recovered weights; kernel {format_array(kernel)}, recurrent kernel "
-                 f"{format_array(recurrent_kernel)} (norm {recurrent_norm:.4f}; an orthogonal 1x4 "
-                 f"row has norm 1), bias {format_array(DEFAULT_BIAS)}; float64 fit residual "
-                 f"{fit['max_abs_residual']:.2g}; {fit['converged']} of {fit['starts']} starts "
-                 f"reached it, parameters within {fit['spread']:.1g}")
+                 f"{format_array(recurrent_kernel)}, bias {format_array(DEFAULT_BIAS)}; float64 "
+                 f"fit residual {fit['max_abs_residual']:.3g} ({fit['converged']} of "
+                 f"{fit['starts']} starts reach it, within {fit['spread']:.1g} of each other). "
+                 "What the printed numbers do not determine: a refit whose recurrent row has "
+                 "norm exactly 1 (as an orthogonal initialiser gives; this fit's has "
+                 f"{recurrent_norm:.4f}) fits as well (residual "
+                 f"{unit_norm['max_abs_residual']:.3g}) with the kernel "
+                 f"{unit_norm['kernel_moved']:.1g} and the recurrent kernel "
+                 f"{unit_norm['recurrent_moved']:.1g} away: the states stay below 0.03, so the "
+                 f"recurrent weights are fixed only to about {determined:.0e}")
     figure = printed_vs_reproduced(printed.SEQUENCES, reproduced["both"][0][..., 0],
                                    printed.FINAL_C, reproduced["both"][2][:, 0])
     report.figure("printed_vs_reproduced", figure, "The seed's printed h (per step) and c "
@@ -184,13 +199,19 @@ def main(argv=None):
         [[gate, f"{kernel_row[g]:.6f}", f"{recurrent_row[g]:.6f}", f"{bias_row[g]:g}"]
          for g, gate in enumerate(gate_names)],
     ))
+    # No training here: tolerances across machines are what the data determine (the weights)
+    # or float rounding (the rest), not a seed spread.
+    loose = f"the printed numbers fix the weights only to {determined:.1g} (C002-10)"
     report.metric("recovered_kernel", kernel.ravel().tolist())
     report.metric("recovered_recurrent_kernel", recurrent_kernel.ravel().tolist())
-    report.metric("recurrent_kernel_norm", recurrent_norm)
-    report.metric("fit_max_abs_residual_float64", fit["max_abs_residual"])
+    report.metric("recurrent_kernel_norm", recurrent_norm, tolerance=determined, why=loose)
+    report.metric("fit_max_abs_residual_float64", fit["max_abs_residual"], tolerance=1e-8,
+                  why="a float64 least-squares fit: rounding only")
     report.metric("reproduction_max_abs_error_float32",
-                  max_abs_difference(reproduced_arrays, documented_arrays))
-    report.metric("numpy_vs_keras", differences)
+                  max_abs_difference(reproduced_arrays, documented_arrays), tolerance=1e-7,
+                  why="float32 rounding (the claim's own tolerance)")
+    report.metric("numpy_vs_keras", differences, tolerance=1e-6,
+                  why="float32 rounding (C002-12's tolerance)")
     report.note(
         "The seed's printed numbers cannot be reproduced by seeding on any current Keras: its "
         "initialisers and random streams changed. Recovering the weights shows the numbers are "

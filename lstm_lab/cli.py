@@ -289,7 +289,12 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     args.invocation = sys.argv[1:] if argv is None else list(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a closed pipe fails here, inside the try, not at exit
+        return code
     except BadInput as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `lstm-lab list | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 0

@@ -117,6 +117,39 @@ def claim_paragraph(claim, sources_link):
     return lines
 
 
+REPRODUCIBILITY = (
+    "Run again on this machine with the same versions, this command gives these numbers bit for "
+    "bit. On another machine the trained ones may differ by up to the tolerance beside them: "
+    "how far they moved between seeds in the committed sweep (`lstm_lab/reproducibility.py` "
+    "says why that bounds it). Tolerance 0: exact everywhere. The verdicts above hold within "
+    "these tolerances; each claim's own tolerance is in its paragraph."
+)
+
+
+def metrics_table(metrics, tolerances):
+    """The metrics, one row per number (nested ones as ``a/b``), with their tolerance across
+    machines; other values (text, booleans, lists) as they are."""
+    rows = []
+    for name, value in metrics.items():
+        flat = value if isinstance(value, dict) else {name: value}
+        for key, item in flat.items():
+            full_name = key if flat is not value else f"{name}/{key}"
+            entry = tolerances.get(full_name)
+            if isinstance(item, dict) or entry is None:
+                rows.append([full_name, short(item, 100), "–", ""])
+                continue
+            tolerance = entry["tolerance"]
+            rows.append(
+                [
+                    full_name,
+                    f"{item:.10g}" if isinstance(item, float) else str(item),
+                    "–" if tolerance is None else f"± {tolerance:.3g}",
+                    entry["basis"],
+                ]
+            )
+    return markdown_table(["metric", "value", "across machines", "basis"], rows).splitlines()
+
+
 def render_markdown(data, sections, figures, notes, sweeps=(), sources_link="../sources.md"):
     """``report.md`` for ``data`` (the metrics.json dictionary); ``sections`` are (heading,
     markdown) pairs, ``figures`` maps a PNG's file name to its caption, ``notes`` are lines,
@@ -162,8 +195,8 @@ def render_markdown(data, sections, figures, notes, sweeps=(), sources_link="../
         for file_name, caption in figures.items():
             lines += [f"![{caption}]({file_name})", "", f"*{caption}*", ""]
     if data["metrics"]:
-        lines += ["", "## Metrics", "", "| metric | value |", "|---|---|"]
-        lines += [f"| {k} | {short(val, 100)} |" for k, val in data["metrics"].items()]
+        lines += ["", "## Metrics", "", REPRODUCIBILITY, ""]
+        lines += metrics_table(data["metrics"], data.get("metric_tolerances", {}))
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     return "\n".join(lines).rstrip() + "\n"

@@ -28,8 +28,10 @@ from lstm_lab.claims import (
     check_failed,
     check_not_run,
     exactly,
+    jsonable,
 )
 from lstm_lab.render import render_markdown, short
+from lstm_lab.reproducibility import metric_tolerances
 from lstm_lab.results import (
     SOURCES_NAME,
     check_writable,
@@ -37,6 +39,7 @@ from lstm_lab.results import (
     results_root,
     sweeps_covering,
 )
+from lstm_lab.robustness import numbers_in
 
 
 def json_compliant(value):
@@ -102,6 +105,7 @@ class Report:
         self.command = command or command_line()
         self.claims: list[Claim] = []
         self.metrics = {}
+        self.stated_tolerances = {}  # metric -> (tolerance across machines, why)
         self.sections = []  # (heading, markdown)
         self.figures = {}  # file name -> (caption, PNG bytes)
         self.notes = []
@@ -168,8 +172,14 @@ class Report:
         """Record a claim this run cannot check, with the reason (verdict ``not run``)."""
         return self.add(check_not_run(claim_id, reason, documented))
 
-    def metric(self, name, value):
+    def metric(self, name, value, tolerance=None, why=None):
+        """Record a metric. ``tolerance`` (with ``why``): how far it may differ on another
+        machine, where no sweep measures that (:mod:`lstm_lab.reproducibility`); for a
+        dictionary of numbers it applies to each."""
         self.metrics[name] = value
+        if tolerance is not None:
+            names = numbers_in({name: value})
+            self.stated_tolerances.update({n: (tolerance, why) for n in names})
 
     def section(self, heading, markdown):
         self.sections.append((heading, markdown.strip()))
@@ -202,6 +212,14 @@ class Report:
             "wall_seconds": wall_seconds,
             "claims": [claim.to_dict() for claim in self.claims],
             "metrics": self.metrics,
+            "metric_tolerances": metric_tolerances(
+                jsonable(self.metrics),
+                self.stated_tolerances,
+                self.results_dir,
+                self.experiment,
+                BACKEND,
+                self.profile,
+            ),
         }
 
     def sweeps(self):

@@ -1,6 +1,8 @@
 """Bad input gets one line on stderr and exit code 2, and nothing under results/."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -102,3 +104,18 @@ def test_list_says_confirmed_and_as_expected_apart(results_dir):
     result = run_python("-m", "lstm_lab", "list", "--results-dir", results_dir)
     assert result.returncode == 0, result.stderr
     assert "[full run: 1 confirmed, 1 refuted; every verdict as the lab expects]" in result.stdout
+
+
+def test_a_listing_cut_short_by_its_reader_ends_quietly():
+    # `lstm-lab list | head -1`: the reader closes the pipe before the listing is written
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "lstm_lab", "list"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    listing.stdout.close()
+    stderr = listing.stderr.read()
+    assert listing.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr

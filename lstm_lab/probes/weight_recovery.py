@@ -54,3 +54,31 @@ def recover_lstm1_weights(inputs, sequences, final_c, starts=20, seed=0):
         "converged": len(converged),
         "spread": spread,
     }
+
+
+def refit_with_unit_recurrent_norm(inputs, sequences, final_c, params):
+    """What the printed numbers leave open: the fit again, from ``params``, with the recurrent
+    row constrained to norm 1 (what an orthogonal initialiser gives a 1 x 4 row).
+
+    Returns ``max_abs_residual`` of that fit and how far its kernel and recurrent kernel lie
+    from ``params`` (``kernel_moved``, ``recurrent_moved``): if it fits as well, the data fix
+    the weights no better than that distance.
+    """
+    params = np.asarray(params, dtype=np.float64)
+
+    def on_the_sphere(free):
+        return np.concatenate([free[:4], free[4:] / np.linalg.norm(free[4:])])
+
+    fit = least_squares(
+        lambda free: residuals(on_the_sphere(free), inputs, sequences, final_c),
+        params,
+        xtol=1e-15,
+        ftol=1e-15,
+        gtol=1e-15,
+    )
+    constrained = on_the_sphere(fit.x)
+    return {
+        "max_abs_residual": float(np.max(np.abs(fit.fun))),
+        "kernel_moved": max_abs_difference(constrained[:4], params[:4]),
+        "recurrent_moved": max_abs_difference(constrained[4:], params[4:]),
+    }
