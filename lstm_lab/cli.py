@@ -3,6 +3,7 @@
     python -m lstm_lab list                   the experiments and their last results
     python -m lstm_lab run 03 [options]       run one experiment (options go to it)
     python -m lstm_lab run all [options]      run every experiment in order
+    python -m lstm_lab fetch [--data-dir DIR] download the data files into one folder (data/)
     python -m lstm_lab report                 regenerate results/README.md
     python -m lstm_lab conformance [options]  every experiment on every backend, side by side
     python -m lstm_lab sweep [options]        experiments x backends x seeds on Ray: verdict rates
@@ -89,6 +90,17 @@ def command_report(args):
     with locked(args.results_dir):
         index = write_index(args.results_dir)
     print(f"wrote {index}")
+    return 0
+
+
+def command_fetch(args):
+    from lstm_lab.data.fetch import fetch_all
+
+    paths = fetch_all(args.data_dir, progress=lambda line: print(line, flush=True))
+    print(
+        f"{len(paths)} data files in {args.data_dir}; run everything with: "
+        f"python -m lstm_lab run all --data-dir {args.data_dir}"
+    )
     return 0
 
 
@@ -214,6 +226,21 @@ def build_parser():
     run.add_argument("which", help="an experiment number such as 03, or 'all'")
     run.add_argument("options", nargs=argparse.REMAINDER, help="passed on to the experiment")
     run.set_defaults(handler=command_run)
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="download every data file the experiments read (about 86 MB) into one folder",
+        description="Download the IMDb reviews and word index (04), Alice in Wonderland (05) "
+        "and the Starbucks prices (07), each checked against its pinned hash, into DATA_DIR "
+        "for --data-dir. Files already there are kept.",
+    )
+    fetch.add_argument(
+        "--data-dir",
+        type=Path,
+        default=project_root() / "data",
+        help="where to put them (default: the project's data/, which git ignores)",
+    )
+    fetch.set_defaults(handler=command_fetch)
 
     report = commands.add_parser("report", help="regenerate results/README.md")
     report.add_argument("--results-dir", **results_dir)
