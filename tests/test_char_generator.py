@@ -3,6 +3,8 @@ import numpy as np
 from lstm_lab.backend import keras
 from lstm_lab.data.text import Vocabulary
 from lstm_lab.models.char_generator import (
+    KerasOneStep,
+    NumpyOneStep,
     char_generator,
     one_step_probabilities,
     sample,
@@ -25,6 +27,25 @@ def test_one_step_generation_equals_the_full_pass():
     incremental = one_step_probabilities(stateful_copy(model), ids)
     assert incremental.shape == full.shape == (40, len(vocabulary))
     assert np.max(np.abs(incremental - full)) <= 1e-5
+
+
+def test_the_numpy_step_gives_the_keras_steps_probabilities_and_the_same_text():
+    # trained-looking weights: random, biases included, larger than the initial ones
+    model, vocabulary = small_model(2), Vocabulary(TEXT)
+    rng = np.random.default_rng(0)
+    model.set_weights(
+        [rng.normal(scale=0.4, size=w.shape).astype("float32") for w in model.get_weights()]
+    )
+    keras_step, numpy_step = KerasOneStep(stateful_copy(model)), NumpyOneStep(model)
+    keras_step.reset()
+    numpy_step.reset()
+    ids = vocabulary.encode(TEXT[:60])
+    gap = max(np.max(np.abs(keras_step.step(i) - numpy_step.step(i))) for i in ids)
+    assert gap <= 1e-6  # float32 rounding
+    for temperature in (0.5, 1.0):
+        assert sample(numpy_step, vocabulary, "the cat", 200, temperature, seed=3) == sample(
+            keras_step, vocabulary, "the cat", 200, temperature, seed=3
+        )
 
 
 def test_sampling_is_seeded_and_temperature_sharpens():
