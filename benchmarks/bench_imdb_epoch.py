@@ -1,56 +1,97 @@
-"""Time one epoch of the IMDb sentiment LSTM (25,000 reviews x 80 words, batch 32), side by side.
+"""Time one epoch of the IMDb sentiment LSTM (25,000 reviews x 80 words, batch 32) on every
+Keras backend and in PyTorch, side by side in one run.
 
-1. Keras, plain ``model.fit`` (the seed's compile: adam, binary cross-entropy);
-2. Keras with XLA (``jit_compile=True``);
-3. the lab's way (lstm_lab.models.imdb, fast=True): XLA and 25 batches per compiled call;
-4. the same model in PyTorch, eager (Embedding -> nn.LSTM -> Linear, BCE with logits,
-   Adam), when torch is installed.
+Rows:
 
-Each Keras variant trains two epochs and both are timed: the first includes compiling
-(with XLA, the last, smaller batch of 25,000 = 781 x 32 + 8 is compiled separately), the
-second is the steady cost of every further epoch. PyTorch runs eagerly: no compiling.
-Random word ids: the speed does not depend on the words. Target: the lab's steady epoch
-at most 1.5 times PyTorch's.
+1. PyTorch eager (Embedding -> nn.LSTM -> Linear, BCE with logits, Adam): the reference;
+2. on each Keras backend (each in a fresh process, since Keras fixes its backend at import):
+   plain ``model.fit`` with the seed's compile (adam, binary cross-entropy), and the lab's
+   way (``lstm_lab.models.imdb``, ``fast=True``: XLA and 25 batches per compiled call on
+   TensorFlow and JAX; on torch Keras allows neither, so there the lab's way is plain fit);
+   on TensorFlow also XLA alone.
 
-    python benchmarks/bench_imdb_epoch.py [--reviews 25000]
+Each way trains two epochs and both are timed: the first includes compiling, the second is
+the steady cost of every further epoch, which is compared with PyTorch's second epoch.
+Random word ids: the speed does not depend on the words. Target: the lab's steady epoch at
+most 1.0x PyTorch eager on at least one backend. The peak resident memory of each process
+is printed too (target: below 4 GiB).
+
+    python benchmarks/bench_imdb_epoch.py [--reviews 25000] [--backends tensorflow jax torch]
 """
 
 import argparse
+import json
+import resource
+import subprocess
+import sys
 import time
 
 import numpy as np
 
-from lstm_lab.backend import keras
-from lstm_lab.models.imdb import STEPS_PER_EXECUTION, imdb_sentiment_lstm
-from lstm_lab.references.torch_mapping import torch_or_reason
-
 NUM_WORDS, MAXLEN, BATCH = 10000, 80, 32
+BACKENDS = ("tensorflow", "jax", "torch")
 
 
-class EpochTimes(keras.callbacks.Callback):
-    def on_epoch_begin(self, epoch, logs=None):
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self.started)
-
-    def on_train_begin(self, logs=None):
-        self.seconds = []
+def data(reviews):
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, NUM_WORDS, size=(reviews, MAXLEN)).astype(np.int32)
+    y = rng.integers(0, 2, size=reviews).astype(np.float32)
+    return x, y
 
 
-def keras_epochs(x, y, **compile_options):
-    """Seconds of the first and the second epoch."""
-    keras.utils.set_random_seed(0)
-    model = imdb_sentiment_lstm(NUM_WORDS, MAXLEN, fast=False)
-    model.compile(
-        optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], **compile_options
-    )
-    times = EpochTimes()
-    model.fit(x, y, batch_size=BATCH, epochs=2, verbose=0, callbacks=[times])
-    return times.seconds
+def peak_memory_gib():
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (2**30 if sys.platform == "darwin" else 2**20)
 
 
-def torch_epoch(torch, x, y):
+def keras_rows(reviews):
+    """In a child process: ``{way: [first epoch s, second epoch s]}`` on this backend."""
+    from lstm_lab.backend import BACKEND, keras
+    from lstm_lab.models.imdb import STEPS_PER_EXECUTION, imdb_sentiment_lstm
+
+    x, y = data(reviews)
+
+    class EpochTimes(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self.started)
+
+    def epochs(model):
+        times = EpochTimes()
+        model.fit(x, y, batch_size=BATCH, epochs=2, verbose=0, callbacks=[times])
+        return times.seconds
+
+    def plain(**compile_options):
+        keras.utils.set_random_seed(0)
+        model = imdb_sentiment_lstm(NUM_WORDS, MAXLEN, fast=False)
+        model.compile(
+            optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], **compile_options
+        )
+        return model
+
+    rows = {"Keras fit": epochs(plain())}
+    if BACKEND == "tensorflow":
+        rows["Keras fit, XLA"] = epochs(plain(jit_compile=True))
+    if BACKEND != "torch":
+        keras.utils.set_random_seed(0)
+        rows[f"lab: XLA + {STEPS_PER_EXECUTION} batches a call"] = epochs(
+            imdb_sentiment_lstm(NUM_WORDS, MAXLEN, fast=True)
+        )
+    return rows
+
+
+def torch_epochs(reviews):
+    """PyTorch eager: seconds of two epochs, or None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    x, y = data(reviews)
     torch.manual_seed(0)
 
     class SentimentLSTM(torch.nn.Module):
@@ -68,40 +109,75 @@ def torch_epoch(torch, x, y):
     optimizer = torch.optim.Adam(model.parameters())
     loss_function = torch.nn.BCEWithLogitsLoss()
     words, labels = torch.from_numpy(x).long(), torch.from_numpy(y)
-    started = time.perf_counter()
-    for start in range(0, len(words), BATCH):
-        optimizer.zero_grad()
-        loss = loss_function(model(words[start : start + BATCH]), labels[start : start + BATCH])
-        loss.backward()
-        optimizer.step()
-    return time.perf_counter() - started
+    seconds = []
+    for _ in range(2):
+        started = time.perf_counter()
+        for start in range(0, len(words), BATCH):
+            optimizer.zero_grad()
+            loss = loss_function(model(words[start : start + BATCH]), labels[start : start + BATCH])
+            loss.backward()
+            optimizer.step()
+        seconds.append(time.perf_counter() - started)
+    return seconds
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=25000)
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
+    parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
+    parser.add_argument("--backend", help=argparse.SUPPRESS)  # the child's, for lstm_lab.backend
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    x = rng.integers(1, NUM_WORDS, size=(args.reviews, MAXLEN)).astype(np.int32)
-    y = rng.integers(0, 2, size=args.reviews).astype(np.float32)
-    print(f"one epoch: {args.reviews} reviews x {MAXLEN} words, batch {BATCH}\n")
+    if args.child:
+        rows = keras_rows(args.reviews)
+        print(json.dumps({"rows": rows, "peak_gib": peak_memory_gib()}))
+        return
 
-    times = {}
-    torch, missing = torch_or_reason()
-    if torch is not None:
-        times["PyTorch eager"] = [torch_epoch(torch, x, y), torch_epoch(torch, x, y)]
-    else:
-        print(f"(no PyTorch row: {missing})")
-    times["Keras fit"] = keras_epochs(x, y)
-    times["Keras fit, XLA"] = keras_epochs(x, y, jit_compile=True)
-    times[f"lab: XLA + {STEPS_PER_EXECUTION} batches per call"] = keras_epochs(
-        x, y, jit_compile=True, steps_per_execution=STEPS_PER_EXECUTION
+    print(f"one epoch: {args.reviews} reviews x {MAXLEN} words, batch {BATCH}\n")
+    table = []  # (backend, way, [first, second], peak GiB)
+    reference = torch_epochs(args.reviews)
+    if reference is not None:
+        table.append(("PyTorch", "eager", reference, peak_memory_gib()))
+    for backend in args.backends:
+        child = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                backend,
+                "--backend",
+                backend,
+                "--reviews",
+                str(args.reviews),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if child.returncode != 0:
+            print(f"({backend}: failed: {child.stderr.strip().splitlines()[-1]})")
+            continue
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        table += [(backend, way, s, result["peak_gib"]) for way, s in result["rows"].items()]
+
+    print(
+        f"{'backend':11s} {'way':34s} {'1st epoch s':>12s} {'2nd epoch s':>12s} "
+        f"{'2nd x PyTorch':>14s} {'peak GiB':>9s}"
     )
-    reference = times["PyTorch eager"][1] if torch is not None else None
-    print(f"{'way':40s} {'1st epoch s':>12s} {'2nd epoch s':>12s} {'2nd x PyTorch':>14s}")
-    for name, (first, second) in times.items():
-        ratio = f"{second / reference:13.2f}x" if reference else "             –"
-        print(f"{name:40s} {first:12.1f} {second:12.1f} {ratio}")
+    for backend, way, (first, second), peak in table:
+        ratio = f"{second / reference[1]:13.2f}x" if reference else "             –"
+        print(f"{backend:11s} {way:34s} {first:12.1f} {second:12.1f} {ratio} {peak:9.2f}")
+    if reference:
+        labs = [
+            (second / reference[1], backend)
+            for backend, way, (_, second), _ in table
+            if way.startswith("lab") or (backend == "torch" and way == "Keras fit")
+        ]
+        best, backend = min(labs)
+        verdict = "met" if best <= 1.0 else "NOT met"
+        print(
+            f"\ntarget: the lab's steady epoch <= 1.0x PyTorch eager on one backend: {verdict} "
+            f"(best {best:.2f}x, on {backend})"
+        )
 
 
 if __name__ == "__main__":
