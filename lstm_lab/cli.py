@@ -4,6 +4,7 @@
     python -m lstm_lab run 03 [options]       run one experiment (options go to it)
     python -m lstm_lab run all [options]      run every experiment in order
     python -m lstm_lab fetch [--data-dir DIR] download the data files into one folder (data/)
+    python -m lstm_lab explain SPEC           what a recurrent layer returns, named and proven
     python -m lstm_lab report                 regenerate results/README.md
     python -m lstm_lab conformance [options]  every experiment on every backend, side by side
     python -m lstm_lab sweep [options]        experiments x backends x seeds on Ray: verdict rates
@@ -101,6 +102,37 @@ def command_fetch(args):
         f"{len(paths)} data files in {args.data_dir}; run everything with: "
         f"python -m lstm_lab run all --data-dir {args.data_dir}"
     )
+    return 0
+
+
+def input_shape(text):
+    """``"2,5,3"`` -> (2, 5, 3): batch, time steps, features, each a whole number from 1."""
+    try:
+        shape = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected B,T,F such as 2,5,3, got {text!r}") from None
+    if len(shape) != 3 or min(shape) < 1:
+        raise argparse.ArgumentTypeError(f"expected three whole numbers from 1, got {text!r}")
+    return shape
+
+
+def command_explain(args):
+    import json
+
+    from lstm_lab.explain import explain_saved_model, explain_spec, render_markdown, render_text
+
+    if args.spec.endswith(".keras") or Path(args.spec).exists():
+        if not Path(args.spec).is_file():
+            raise BadInput(f"no such model file: {args.spec}")
+        explained = explain_saved_model(args.spec, seed=args.seed)
+    else:
+        explained = explain_spec(args.spec, args.input_shape, seed=args.seed)
+    if args.json:
+        print(json.dumps(explained, indent=2))
+    elif args.markdown:
+        print(render_markdown(explained), end="")
+    else:
+        print(render_text(explained), end="")
     return 0
 
 
@@ -241,6 +273,35 @@ def build_parser():
         help="where to put them (default: the project's data/, which git ignores)",
     )
     fetch.set_defaults(handler=command_fetch)
+
+    explain = commands.add_parser(
+        "explain",
+        help="what a recurrent layer (or each one of a saved .keras model) returns, named and "
+        "proven on this backend",
+        description="Name every output of a recurrent layer, check which identities between "
+        "them hold on random input (and which a reader might expect that do not), compare "
+        "each with the layer's equations in NumPy, and count its parameters.",
+        epilog='SPEC examples: "LSTM(8, return_sequences=True, return_state=True)", '
+        "\"Bidirectional(GRU(4, return_state=True), merge_mode='sum')\", "
+        '"Masking() | LSTM(4, return_sequences=True) | GRU(3, return_state=True)", '
+        '"RNN(LSTMCell(3))", or model.keras.',
+    )
+    explain.add_argument(
+        "spec", help="a layer expression (layers stacked with '|') or a path to a .keras model"
+    )
+    explain.add_argument(
+        "--input-shape",
+        type=input_shape,
+        default=(2, 5, 3),
+        metavar="B,T,F",
+        help="batch, time steps, features of the random input (default 2,5,3)",
+    )
+    explain.add_argument("--seed", type=int, default=0, help="for the input and weights (0)")
+    explain.add_argument("--backend", choices=BACKENDS, help="the Keras backend (as experiments)")
+    formats = explain.add_mutually_exclusive_group()
+    formats.add_argument("--markdown", action="store_true", help="tables to paste into a text")
+    formats.add_argument("--json", action="store_true", help="for programs")
+    explain.set_defaults(handler=command_explain)
 
     report = commands.add_parser("report", help="regenerate results/README.md")
     report.add_argument("--results-dir", **results_dir)

@@ -55,6 +55,44 @@ def expected_outputs(kind, wrapper, return_sequences, return_state, layers, unit
     return outputs
 
 
+def output_names(a):
+    """Each output's name in plain words, in the order Keras returns them (the rules above).
+    ``a``: ``{kind, units, wrapper, return_sequences, return_state, go_backwards}``, as
+    :func:`lstm_lab.explain.anatomy_of` reads them from a layer."""
+    u = a["units"]
+    every = "h at every step"
+    if a["go_backwards"]:
+        every += ", in processing order: row 0 is the last input step"
+    if a["wrapper"] == "none":
+        names = [f"the output: {every}" if a["return_sequences"] else "the output: the final h"]
+    elif a["wrapper"] is None:
+        what = every if a["return_sequences"] else "the final h"
+        names = [
+            f"forward direction, output: {what}",
+            f"backward direction, output: {what}"
+            + (" (in input order)" if a["return_sequences"] else ""),
+        ]
+    elif a["wrapper"] == "concat":
+        what = "at every step (the backward half in input order)" if a["return_sequences"] else ""
+        names = [
+            f"forward and backward outputs side by side {what}: [..., :{u}] forward, "
+            f"[..., {u}:] backward".replace("  ", " ")
+        ]
+    else:
+        names = [
+            f"the {a['wrapper']} of the forward and backward outputs"
+            + (" at every step" if a["return_sequences"] else "")
+        ]
+    if a["return_state"]:
+        states = ["final h", "final cell state c"][: STATES[a["kind"]]]
+        if a["wrapper"] == "none":
+            names += states
+        else:
+            names += [f"forward direction, {s}" for s in states]
+            names += [f"backward direction, {s}" for s in states]
+    return names
+
+
 def expected_parameters(kind, wrapper, layers, units, features):
     directions = 1 if wrapper == "none" else 2
     lower_width = _output_width(units, "concat" if wrapper is None else wrapper)
