@@ -210,9 +210,9 @@ def overfitting_text(history):
                 f"sign of overfitting; training accuracy {train_accuracy:.3f}.")
     return (f"**overfitting**: validation loss was lowest after epoch {turned['epoch']} "
             f"({turned['lowest']:.3f}) and rose to {turned['last']:.3f} by the last epoch, "
-            f"while training accuracy reached {train_accuracy:.3f}. The model memorises the "
-            "training reviews from then on; the best-epoch column keeps the weights from before "
-            "the turn.")
+            f"while training accuracy reached {train_accuracy:.3f}: from then on the model "
+            "memorises the training reviews. The best-epoch column keeps the weights of the "
+            "epoch with the best validation accuracy instead of the last.")
 
 
 ACCURACY_NOTE = (
