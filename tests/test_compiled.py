@@ -56,6 +56,18 @@ fresh = keras.ops.convert_to_numpy(model(x_steps[2]))
 result["state carried"] = float(np.max(np.abs(outputs["one step"][2] - fresh)))
 losses, norms = train_recording(steps=20, seed=0)
 result["losses"], result["norms"] = losses.tolist(), norms.tolist()
+# Text generation: the NumPy step samples what the stateful Keras copy samples
+from lstm_lab.data.text import Vocabulary
+from lstm_lab.models.char_generator import (
+    KerasOneStep, NumpyOneStep, char_generator, sample, stateful_copy)
+vocabulary = Vocabulary("the cat sat on the mat, and the dog ate the apple.")
+keras.utils.set_random_seed(5)
+generator = char_generator(len(vocabulary), units=16)
+generator.set_weights([start.normal(0, 0.4, w.shape).astype("float32")
+                       for w in generator.get_weights()])
+texts = [sample(step, vocabulary, "the ", 150, 1.0, seed=2)
+         for step in (NumpyOneStep(generator), KerasOneStep(stateful_copy(generator)))]
+result["generated texts equal"] = texts[0] == texts[1]
 print("RESULT " + json.dumps(result))
 """
 
@@ -96,6 +108,7 @@ def test_the_compiled_pieces_on_each_backend(backend):
     # bit for bit.
     assert result["one step - call"] <= (1e-6 if backend == "jax" else 0.0)
     assert result["state carried"] > 1e-3
+    assert result["generated texts equal"]  # NumpyOneStep samples the Keras step's text
     # The exploding probe's recorded steps: finite at first, a huge first gradient (gain 4).
     assert len(result["losses"]) == len(result["norms"]) == 20
     assert np.isfinite(result["losses"][0]) and result["norms"][0] > 100
