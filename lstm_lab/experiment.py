@@ -178,7 +178,7 @@ class Experiment:
         accuracy table") is reported as not run, with the reason and where to get the data.
         The claims that need no data are checked all the same."""
         missing = str(missing)
-        self.progress(f"{skipped}: not run. {missing}")
+        self.progress(f"{skipped}: not run. {missing[0].upper()}{missing[1:]}")
         self.report.section(
             "Not run for want of data",
             f"{skipped[0].upper()}{skipped[1:]}: not run. {missing[0].upper()}{missing[1:]}. "
