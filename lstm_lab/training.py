@@ -129,7 +129,10 @@ def fit_with_backup(model, x, y, backup_dir, identity, monitor=None, mode="max",
     saved = _read_identity(backup)
     if backup.exists() and saved != identity:
         differs = _differences(saved or {}, identity)
-        print(f"    {backup} holds a backup of another run ({differs}): removed, starting afresh")
+        print(
+            f"    {backup} holds a backup of another run ({differs}): removed, starting afresh",
+            flush=True,
+        )
         shutil.rmtree(backup)
     backup.mkdir(parents=True, exist_ok=True)
     replace_atomically(backup / IDENTITY_FILE, identity)

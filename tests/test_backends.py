@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs JAX and torch (pip install -e '.[all]')",
 )
 OTHER_BACKENDS = ("jax", "torch")
+EXPLAINED = "Masking() | Bidirectional(LSTM(2, return_sequences=True, return_state=True))"
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,11 @@ def runs(tmp_path_factory):
             "experiments/03_stateful_alphabet.py", "--backend", "jax", *quick,
             "--results-dir", results / "jax",
         ],
+        **{
+            f"explain {backend}": ["-m", "lstm_lab", "explain", EXPLAINED, "--json",
+                                   "--backend", backend]
+            for backend in OTHER_BACKENDS
+        },
     }  # fmt: skip
     started = {
         name: subprocess.Popen(
@@ -112,3 +118,20 @@ def test_experiment_03_on_jax_meets_the_state_that_fit_drops(runs):
     assert found["C004-01"] == found["C004-02"] == found["C004-03"] == ("refuted", "refuted")
     for claim_id in ("C004-04", "C004-05", "C004-06", "C004-07", "L-03-01"):
         assert found[claim_id] == ("confirmed", "confirmed")
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_explain_on_the_other_backends(runs, backend):
+    from lstm_lab.explain import REFERENCE
+
+    code, stdout, stderr = runs[1][f"explain {backend}"]
+    assert code == 0, stderr
+    [e] = json.loads(stdout)
+    assert all(r["max_abs_difference_from_the_equations"] <= REFERENCE for r in e["outputs"])
+    checks = {c["statement"]: c["holds"] for c in e["identities"]}
+    assert checks["[0][:, 0, 2:] == [3] backward h"]
+    assert not checks["[0][:, -1, 2:] == [3] backward h"]
+    # Bidirectional makes both directions write zeros at masked steps, so in the padded row
+    # the forward half's last step is not the forward h
+    assert checks["[0][..., :2] at the padded steps == 0"]
+    assert not checks["[0][:, -1, :2] == [1] forward h"]

@@ -17,9 +17,9 @@ from conftest import ROOT, imdb_options, run_quick
 IMDB = "04_imdb_sentiment"
 
 
-def start_quick_imdb(results_dir):
+def start_quick_imdb(results_dir, *options):
     command = [sys.executable, f"experiments/{IMDB}.py", "--profile", "quick"]
-    command += ["--results-dir", str(results_dir), *imdb_options()]
+    command += ["--results-dir", str(results_dir), *imdb_options(), *options]
     # SIGINT back to its default, so Python turns it into KeyboardInterrupt even where the test
     # runner was started in the background (which makes a shell ignore SIGINT in children).
     return subprocess.Popen(
@@ -80,16 +80,26 @@ def test_an_interrupted_run_resumes_to_the_same_metrics(uninterrupted, tmp_path,
 
 def test_a_backup_of_another_run_is_not_resumed(tmp_path):
     results_dir = tmp_path / "results"
+    backup = results_dir / f".{IMDB}.backup-pre"
     process = start_quick_imdb(results_dir)
-    wait_for(results_dir / f".{IMDB}.backup-pre" / "current.json", process)
+    wait_for(backup / "current.json", process)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=120)
 
-    result, _ = run_quick(IMDB, results_dir, "--seed", "8", *imdb_options())
-    assert result.returncode == 0, result.stderr
-    assert "holds a backup of another run (other seed): removed, starting afresh" in result.stdout
-    assert "resuming" not in result.stdout
-    assert comparable(results_dir)["seed"] == 8
+    # Another seed: the backup is removed, and the run trains afresh (its own first epoch is
+    # recorded under its own identity); that is all this test needs to see of it.
+    other = start_quick_imdb(results_dir, "--seed", "8")
+    printed = []
+    for line in other.stdout:
+        printed.append(line.decode())
+        if "starting afresh" in printed[-1]:
+            break
+    assert "holds a backup of another run (other seed): removed, starting afresh" in printed[-1]
+    wait_for(backup / "current.json", other)
+    other.kill()
+    printed.append(other.communicate(timeout=120)[0].decode())
+    assert "resuming" not in "".join(printed)
+    assert json.loads((backup / "run.json").read_text())["seed"] == 8
 
 
 def slow_writer_script(results_dir):
