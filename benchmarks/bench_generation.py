@@ -26,6 +26,7 @@ import numpy as np
 from lstm_lab.backend import BACKEND, keras
 from lstm_lab.compiled import one_step_function
 from lstm_lab.models.char_generator import KerasOneStep, NumpyOneStep, char_generator, stateful_copy
+from lstm_lab.references.torch_mapping import load_into_torch
 
 VOCABULARY, UNITS, TARGET = 75, 256, 20000
 
@@ -54,16 +55,12 @@ def torch_step(model):
     except ImportError:
         return None
     embedding_table = model.get_layer("embedding").get_weights()[0]
-    kernel, recurrent_kernel, bias = model.get_layer("lstm").get_weights()
     dense_kernel, dense_bias = model.get_layer("next_character").get_weights()
     embedding = torch.nn.Embedding.from_pretrained(torch.from_numpy(embedding_table))
-    lstm = torch.nn.LSTM(kernel.shape[0], UNITS, batch_first=True)
+    lstm = torch.nn.LSTM(embedding_table.shape[1], UNITS, batch_first=True)
+    load_into_torch(lstm, [model.get_layer("lstm")])
     linear = torch.nn.Linear(UNITS, VOCABULARY)
-    with torch.no_grad():  # the mapping of lstm_lab.references.torch_mapping
-        lstm.weight_ih_l0.copy_(torch.from_numpy(kernel.T.copy()))
-        lstm.weight_hh_l0.copy_(torch.from_numpy(recurrent_kernel.T.copy()))
-        lstm.bias_ih_l0.copy_(torch.from_numpy(bias))
-        lstm.bias_hh_l0.zero_()
+    with torch.no_grad():
         linear.weight.copy_(torch.from_numpy(dense_kernel.T.copy()))
         linear.bias.copy_(torch.from_numpy(dense_bias))
     state = [None]

@@ -8,6 +8,8 @@ statements are our paraphrase, short enough for a report table.
 import math
 from dataclasses import dataclass
 
+from lstm_lab.sources import source_for
+
 STATEMENTS = {
     # 000: LSTM regression output on token sequences (PyTorch Q&A)
     "C000-01": "An LSTM with a Linear head on every step returns one value per token: (5, 1) "
@@ -234,8 +236,6 @@ def seed_rate(claim_id, profile, backend=None):
 def source_of(claim_id):
     """Where a claim comes from, by title (:mod:`lstm_lab.sources`): a source document, the
     Keras reference and issue it cites, or the lab itself for ``L-`` ids."""
-    from lstm_lab.sources import source_for
-
     statement_of(claim_id)  # unknown ids fail here, with their name
     if claim_id.startswith("K3-"):
         return K3_SOURCES[claim_id]

@@ -18,12 +18,17 @@ model, on the installed backend:
 import numpy as np
 
 from lstm_lab.errors import BadInput, error_summary
-from lstm_lab.probes.anatomy import STATES, expected_outputs, output_names, parameter_count
+from lstm_lab.probes.anatomy import (
+    KINDS,
+    STATES,
+    expected_outputs,
+    output_names,
+    parameter_count,
+)
 from lstm_lab.references import numpy_cells
 
 SAME = 1e-6  # Keras outputs compared with each other: the same numbers up to float32 noise
 REFERENCE = 1e-5  # Keras (float32) against the NumPy reference (float64)
-KINDS = {"LSTM": "LSTM", "GRU": "GRU", "SimpleRNN": "SimpleRNN"}
 CELL_KINDS = {"LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "SimpleRNN"}
 
 
@@ -39,7 +44,7 @@ def anatomy_of(layer):
         inner = layer.forward_layer
     name = type(inner).__name__
     if name in KINDS:
-        kind, cell = KINDS[name], inner.cell
+        kind, cell = name, inner.cell
     elif name == "RNN" and type(inner.cell).__name__ in CELL_KINDS:
         kind, cell = CELL_KINDS[type(inner.cell).__name__], inner.cell
     else:
@@ -71,6 +76,13 @@ def formula(a, features):
 
 
 # -- the NumPy reference ------------------------------------------------------------------
+MERGES = {  # Bidirectional's merge modes but concat
+    "sum": lambda forward, backward: forward + backward,
+    "mul": lambda forward, backward: forward * backward,
+    "ave": lambda forward, backward: (forward + backward) / 2,
+}
+
+
 def _reference_direction(a, weights, x, mask, backwards):
     """Per-step outputs (in processing order), final h and final c of one direction, from
     the equations, with Keras's mask rule: a masked step keeps the state and repeats the
@@ -126,13 +138,6 @@ def reference_outputs(layer, a, x, mask):
 
 
 # -- identities ---------------------------------------------------------------------------
-MERGES = {
-    "sum": lambda f, b: np.asarray(f) + np.asarray(b),
-    "mul": lambda f, b: np.asarray(f) * np.asarray(b),
-    "ave": lambda f, b: (np.asarray(f) + np.asarray(b)) / 2,
-}
-
-
 def _difference(left, right):
     left, right = np.asarray(left, np.float64), np.asarray(right, np.float64)
     if left.shape != right.shape:
@@ -273,8 +278,7 @@ def explain_layer(layer, x, mask, keras, description, mask_note=""):
     """The explanation of one recurrent ``layer`` called on ``x`` (with ``mask``): a dict
     ready for text, Markdown or JSON."""
     a = anatomy_of(layer)
-    result = layer(x, mask=mask) if mask is not None else layer(x)
-    outputs = [np.asarray(keras.ops.convert_to_numpy(t)) for t in _as_list(result)]
+    outputs = _run(layer, x, mask, keras)
     batch, steps, features = x.shape
     expected_shapes = expected_outputs(
         a["kind"],
@@ -335,10 +339,7 @@ def _same_as_the_layer(layer, a, x, mask, outputs, keras):
     )
     plain(x)
     plain.set_weights(layer.get_weights())
-    other = [
-        np.asarray(keras.ops.convert_to_numpy(t))
-        for t in _as_list(plain(x, mask=mask) if mask is not None else plain(x))
-    ]
+    other = _run(plain, x, mask, keras)
     difference = max(_difference(o, p) for o, p in zip(outputs, other))
     return {
         "statement": f"the same as {a['kind']}({a['units']}) with the same weights",
@@ -349,8 +350,11 @@ def _same_as_the_layer(layer, a, x, mask, outputs, keras):
     }
 
 
-def _as_list(result):
-    return list(result) if isinstance(result, (list, tuple)) else [result]
+def _run(layer, x, mask, keras):
+    """The layer's outputs on ``x`` (with ``mask``, if any), as a list of NumPy arrays."""
+    result = layer(x, mask=mask) if mask is not None else layer(x)
+    result = result if isinstance(result, (list, tuple)) else [result]
+    return [np.asarray(keras.ops.convert_to_numpy(t)) for t in result]
 
 
 # -- a spec, or a saved model -------------------------------------------------------------
@@ -397,8 +401,7 @@ def explain_spec(spec, input_shape=(2, 5, 3), seed=0):
                 raise BadInput(
                     f"{call}: merge_mode=None returns two tensors; only the top layer may have it"
                 )
-            result = layer(x, mask=mask) if mask is not None else layer(x)
-            x = np.asarray(keras.ops.convert_to_numpy(_as_list(result)[0]))
+            x = _run(layer, x, mask, keras)[0]
             mask = mask if a["return_sequences"] else None
     return explained
 
@@ -428,26 +431,18 @@ def explain_saved_model(path, seed=0, batch=2):
         if type(layer).__name__ == "InputLayer":
             continue
         if anatomy_of(layer) is not None:
-            explained.append(
-                explain_layer(
-                    layer,
-                    np.asarray(value),
-                    mask,
-                    keras,
-                    description=f"{type(layer).__name__} '{layer.name}'",
-                )
-            )
-        result = (
-            layer(value, mask=mask) if mask is not None and layer.supports_masking else layer(value)
-        )
+            name = f"{type(layer).__name__} '{layer.name}'"
+            note = "with the mask the model's own layers compute"
+            explained.append(explain_layer(layer, value, mask, keras, name, note))
+        outputs = _run(layer, value, mask if layer.supports_masking else None, keras)
         mask = (
             layer.compute_mask(value, mask)
             if layer.supports_masking or hasattr(layer, "mask_zero")
             else None
         )
         mask = None if mask is None else np.asarray(keras.ops.convert_to_numpy(mask))
-        value = np.asarray(keras.ops.convert_to_numpy(_as_list(result)[0]))
-    whole = np.asarray(keras.ops.convert_to_numpy(_as_list(model(x))[0]))
+        value = outputs[0]
+    whole = _run(model, x, None, keras)[0]
     if whole.shape != value.shape or _difference(whole, value) > SAME:
         raise BadInput(
             f"{path}: its layers do not form a chain (branches or several inputs); "

@@ -41,8 +41,8 @@ LAYER_OPTIONS = {
     "zero_output_for_mask",
 }
 ALLOWED = {
-    **{name: COMMON | LAYER_OPTIONS for name in RECURRENT},
-    **{name: COMMON for name in CELLS},
+    **{name: COMMON | LAYER_OPTIONS | {"units"} for name in RECURRENT},
+    **{name: COMMON | {"units"} for name in CELLS},
     "RNN": LAYER_OPTIONS - {"use_cudnn"},
     "Bidirectional": {"merge_mode"},
     "Masking": {"mask_value"},
@@ -81,12 +81,11 @@ def parse(spec):
     if not isinstance(spec, str) or not spec.strip():
         raise BadInput("empty layer spec: give a layer such as 'LSTM(8, return_sequences=True)'")
     calls = [_parse_one(part.strip()) for part in spec.split("|")]
-    recurrent = [call for call in calls if call.name != "Masking"]
-    if not recurrent:
+    if all(call.name == "Masking" for call in calls):
         raise BadInput(
             f"{spec!r} has no recurrent layer ({', '.join(RECURRENT)}, RNN, Bidirectional)"
         )
-    if calls[1:] and any(call.name == "Masking" for call in calls[1:]):
+    if any(call.name == "Masking" for call in calls[1:]):
         raise BadInput("Masking() can only come first, before the recurrent layers")
     return calls
 
@@ -124,8 +123,8 @@ def _call(node, text, allowed_names):
         raise BadInput(f"{name} needs its number of units, e.g. {name}(8)")
     options = {}
     for keyword in node.keywords:
-        if keyword.arg is None or (keyword.arg not in ALLOWED[name] and keyword.arg != "units"):
-            allowed = ", ".join(sorted(ALLOWED[name] | ({"units"} if args == [] else set())))
+        if keyword.arg not in ALLOWED[name]:
+            allowed = ", ".join(sorted(ALLOWED[name]))
             raise BadInput(f"{name} does not take {keyword.arg or '**'}=; allowed: {allowed}")
         options[keyword.arg] = _literal(keyword.value, name, keyword.arg)
     units = args[0] if args and name in RECURRENT + CELLS else options.get("units")

@@ -105,10 +105,10 @@ class NumpyOneStep:
 
 def one_step_probabilities(stateful_model, ids):
     """Reset, then feed ``ids`` one at a time; the probabilities after each, (len(ids), vocab)."""
-    step = one_step_function(stateful_model)
-    reset_rnn_states(stateful_model)
-    rows = [np.asarray(step(np.array([[i]], dtype=np.int32)))[0, 0] for i in ids]
-    reset_rnn_states(stateful_model)
+    stepper = KerasOneStep(stateful_model)
+    stepper.reset()
+    rows = [stepper.step(i) for i in ids]
+    stepper.reset()
     return np.stack(rows)
 
 
