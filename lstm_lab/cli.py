@@ -3,6 +3,8 @@
     python -m lstm_lab list                   the experiments and their last results
     python -m lstm_lab run 03 [options]       run one experiment (options go to it)
     python -m lstm_lab run all [options]      run every experiment in order
+    python -m lstm_lab run all --jobs 2 ...   two at a time, one thread each (faster on a
+                                              small CPU)
     python -m lstm_lab fetch [--data-dir DIR] download the data files into one folder (data/)
     python -m lstm_lab explain SPEC           what a recurrent layer returns, named and proven
     python -m lstm_lab report                 regenerate results/README.md
@@ -66,6 +68,21 @@ def command_list(args):
     return 0
 
 
+def jobs_option(options):
+    """``(jobs, the other options)``: ``run`` takes ``--jobs N`` anywhere among the options it
+    passes on."""
+    jobs, rest, words = 1, [], iter(options)
+    for word in words:
+        if word == "--jobs" or word.startswith("--jobs="):
+            value = word.partition("=")[2] or next(words, "")
+            if not value.isdigit() or int(value) < 1:
+                raise BadInput(f"--jobs {value!r}: give a whole number of at least 1")
+            jobs = int(value)
+        else:
+            rest.append(word)
+    return jobs, rest
+
+
 def command_run(args):
     experiments = find_experiments(args.experiments_dir)
     if args.which == "all":
@@ -75,14 +92,54 @@ def command_run(args):
     else:
         known = ", ".join(experiments) or "none"
         raise BadInput(f"no experiment {args.which!r} (known: {known}, or 'all')")
-    codes = []
-    for script in chosen:
-        print(f"== {script.stem}", flush=True)
-        command = [sys.executable, str(script), *args.options]
-        codes.append(subprocess.call(command))
+    jobs, options = jobs_option(args.options)
+    started = time.perf_counter()
+    if jobs > 1 and len(chosen) > 1:
+        from lstm_lab.parallel import run_scripts
+
+        # Longest first, by the last run in the results folder, else by the project's results.
+        results_dir = Path(option_value(options, "--results-dir") or project_root() / "results")
+        expected = {
+            **last_wall_seconds(project_root() / "results", chosen),
+            **last_wall_seconds(results_dir, chosen),
+        }
+        outcomes = run_scripts(chosen, options, jobs, expected)
+        codes = [outcomes[script][0] for script in chosen]
+    else:
+        codes = []
+        for script in chosen:
+            print(f"== {script.stem}", flush=True)
+            codes.append(subprocess.call([sys.executable, str(script), *options]))
     if len(chosen) > 1:
         print("== summary: " + ", ".join(f"{s.stem} exit {c}" for s, c in zip(chosen, codes)))
+        print(
+            f"== {len(chosen)} experiments in {time.perf_counter() - started:.0f} s "
+            f"({jobs} at a time)"
+        )
     return 2 if 2 in codes else max(codes)
+
+
+def option_value(options, name):
+    """The value of ``name VALUE`` or ``name=VALUE`` among ``options``, else None."""
+    for i, word in enumerate(options):
+        if word == name and i + 1 < len(options):
+            return options[i + 1]
+        if word.startswith(name + "="):
+            return word.partition("=")[2]
+    return None
+
+
+def last_wall_seconds(results_dir, scripts):
+    """``{experiment: wall seconds of its last run}`` for those with a readable result."""
+    seconds = {}
+    for script in scripts:
+        try:
+            seconds[script.stem] = read_metrics(results_dir / script.stem / "metrics.json")[
+                "wall_seconds"
+            ]
+        except (BadInput, KeyError):
+            pass
+    return seconds
 
 
 def command_report(args):
@@ -256,7 +313,12 @@ def build_parser():
 
     run = commands.add_parser("run", help="run an experiment by number, or all of them")
     run.add_argument("which", help="an experiment number such as 03, or 'all'")
-    run.add_argument("options", nargs=argparse.REMAINDER, help="passed on to the experiment")
+    run.add_argument(
+        "options",
+        nargs=argparse.REMAINDER,
+        help="passed on to the experiment; 'all' also takes --jobs N: N experiments at a time, "
+        "each on its share of the cores (2 halves the full profile's time on 2 cores)",
+    )
     run.set_defaults(handler=command_run)
 
     fetch = commands.add_parser(

@@ -96,6 +96,33 @@ def test_load_imdb_from_raw_reviews(tmp_path):
     assert "raw reviews" in source
 
 
+def test_encoded_reviews_are_cached_by_the_archive_contents(tmp_path, monkeypatch):
+    import lstm_lab.data.imdb as imdb
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    write_archive(tmp_path / "small.tar.gz")
+    (tmp_path / "index.json").write_text(json.dumps(WORD_INDEX))
+    arguments = (10, tmp_path / "small.tar.gz", tmp_path / "index.json")
+    first = load_imdb(*arguments)
+    (cache,) = (tmp_path / "keras" / "datasets" / "lstm_lab").glob("imdb-encoded-*.npz")
+
+    def no_reading(path):
+        raise AssertionError("read the archive again")
+
+    monkeypatch.setattr(imdb, "read_reviews", no_reading)
+    again = load_imdb(*arguments)
+    assert again[0][0] == first[0][0] and again[1][0] == first[1][0]
+    assert again[0][1].tolist() == first[0][1].tolist() and again[2] == first[2]
+
+    monkeypatch.undo()
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    cache.write_bytes(b"not an npz")  # a damaged cache is rebuilt, never trusted
+    assert load_imdb(*arguments)[0][0] == first[0][0]
+    assert imdb.read_encoded(cache)[0][0] == first[0][0]
+    (tmp_path / "index.json").write_text(json.dumps({**WORD_INDEX, "zebra": 99}))
+    assert imdb.encoded_cache_path(*arguments[1:], 10, 113) != cache  # other contents
+
+
 def test_bad_sources_are_bad_input(tmp_path):
     with pytest.raises(BadInput, match="not found"):
         read_reviews(tmp_path / "nothing")

@@ -18,9 +18,12 @@ and words the index does not hold are dropped (as Keras's ``imdb.npz`` does).
 ``tests/test_imdb.py`` measures how close this comes to (a) on a real slice of it.
 """
 
+import hashlib
 import json
+import os
 import re
 import tarfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +38,7 @@ WORD_INDEX_ORIGIN = (
 )
 WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
 SPLITS = ("train", "test")
+ENCODING_VERSION = 1  # raise it when tokenize or encode changes: older caches are then unused
 REVIEW_PATH = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
 KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 _SEPARATE = str.maketrans({character: " " for character in KERAS_FILTERS})
@@ -152,13 +156,65 @@ def load_imdb(num_words=10000, source=None, word_index=None, seed=113):
         word_index = _fetch(
             keras, "imdb_word_index.json", WORD_INDEX_ORIGIN, file_hash=WORD_INDEX_MD5
         )
-    index = read_word_index(word_index)
-    reviews = read_reviews(source)
-    splits = []
-    for split in SPLITS:
-        texts, labels = reviews[split]
-        splits.append(_keras_shuffle(encode(texts, index, num_words), labels, seed))
-    return splits[0], splits[1], f"the raw reviews in {source}, encoded with Keras's word index"
+    description = f"the raw reviews in {source}, encoded with Keras's word index"
+    cache = encoded_cache_path(source, word_index, num_words, seed)
+    splits = read_encoded(cache) if cache else None
+    if splits is None:
+        index = read_word_index(word_index)
+        reviews = read_reviews(source)
+        splits = []
+        for split in SPLITS:
+            texts, labels = reviews[split]
+            splits.append(_keras_shuffle(encode(texts, index, num_words), labels, seed))
+        if cache:
+            write_encoded(cache, splits)
+    return splits[0], splits[1], description
+
+
+def encoded_cache_path(source, word_index, num_words, seed):
+    """Where :func:`load_imdb` keeps the encoded reviews of an archive, named by the
+    archive's and the word index's contents (``$KERAS_HOME/datasets/lstm_lab``, by default
+    ``~/.keras/...``); None for an ``aclImdb`` directory, which is read each time."""
+    if not Path(source).is_file() or not Path(word_index).is_file():
+        return None
+    digest = hashlib.sha256(f"{num_words} {seed} {ENCODING_VERSION}".encode())
+    for path in (source, word_index):
+        with open(path, "rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+    return home / "datasets" / "lstm_lab" / f"imdb-encoded-{digest.hexdigest()[:20]}.npz"
+
+
+def write_encoded(path, splits):
+    """Save ``[(sequences, labels), ...]`` to ``path`` (written whole or not at all); a
+    folder that cannot be written only costs the next run the encoding."""
+    arrays = {}
+    for split, (sequences, labels) in zip(SPLITS, splits):
+        arrays[f"{split}_words"] = np.concatenate([np.asarray(s, np.int32) for s in sequences])
+        arrays[f"{split}_lengths"] = np.array([len(s) for s in sequences])
+        arrays[f"{split}_labels"] = labels
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(temporary, **arrays)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def read_encoded(path):
+    """What :func:`write_encoded` saved, or None if it is missing or unreadable."""
+    try:
+        with np.load(path) as saved:
+            splits = []
+            for split in SPLITS:
+                ends = np.cumsum(saved[f"{split}_lengths"])[:-1]
+                sequences = [s.tolist() for s in np.split(saved[f"{split}_words"], ends)]
+                splits.append((sequences, saved[f"{split}_labels"]))
+        return splits
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
 
 
 def imdb_files_in(data_dir):

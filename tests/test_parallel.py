@@ -1,0 +1,91 @@
+"""``lstm-lab run all --jobs N``: experiments side by side, each held to its share of the cores."""
+
+import json
+import os
+import time
+
+import pytest
+
+from lstm_lab.cli import jobs_option
+from lstm_lab.errors import BadInput
+from lstm_lab.parallel import run_scripts, thread_limits
+
+from conftest import run_python
+
+# A stand-in experiment: reports the thread limits it was given, sleeps, exits with its code.
+FAKE = """import json, os, sys, time
+print(json.dumps({{"name": "{name}", "threads": os.environ.get("TF_NUM_INTRAOP_THREADS"),
+                  "options": sys.argv[1:]}}), flush=True)
+time.sleep({seconds})
+print("done", flush=True)
+sys.exit({code})
+"""
+
+
+def fake_experiments(folder, specs):
+    """Write ``NN_name.py`` scripts from ``{name: (seconds, exit code)}``."""
+    folder.mkdir()
+    for name, (seconds, code) in specs.items():
+        (folder / f"{name}.py").write_text(FAKE.format(name=name, seconds=seconds, code=code))
+    return folder
+
+
+def test_jobs_is_taken_anywhere_among_the_options():
+    assert jobs_option(["--profile", "quick"]) == (1, ["--profile", "quick"])
+    assert jobs_option(["--jobs", "2", "--seed", "3"]) == (2, ["--seed", "3"])
+    assert jobs_option(["--seed", "3", "--jobs=4"]) == (4, ["--seed", "3"])
+    for bad in (["--jobs"], ["--jobs", "0"], ["--jobs=two"]):
+        with pytest.raises(BadInput, match="--jobs"):
+            jobs_option(bad)
+
+
+def test_thread_limits_hold_every_library_to_one_thread():
+    limits = thread_limits(1)
+    assert limits["TF_NUM_INTRAOP_THREADS"] == limits["OMP_NUM_THREADS"] == "1"
+    assert "intra_op_parallelism_threads=1" in limits["XLA_FLAGS"]
+    assert "xla_cpu_multi_thread_eigen" not in thread_limits(2)["XLA_FLAGS"]
+
+
+def test_scripts_run_side_by_side_longest_first(tmp_path, capsys):
+    folder = fake_experiments(
+        tmp_path / "experiments", {"01_short": (0.1, 0), "02_long": (1.5, 1), "03_mid": (0.8, 0)}
+    )
+    scripts = sorted(folder.glob("*.py"))
+    started = time.perf_counter()
+    outcomes = run_scripts(
+        scripts,
+        ["--profile", "quick"],
+        jobs=2,
+        expected_seconds={"01_short": 1, "02_long": 9, "03_mid": 5},
+    )
+    elapsed = time.perf_counter() - started
+    assert {s.stem: code for s, (code, _) in outcomes.items()} == {
+        "01_short": 0,
+        "02_long": 1,
+        "03_mid": 0,
+    }
+    # Side by side: 1.5 s and 0.8 + 0.1 s at once, not 2.4 s in turn (start-up allowed for).
+    assert outcomes[scripts[1]][1] >= 1.5 and elapsed < 2.3 + 1.5
+    lines = capsys.readouterr().out.splitlines()
+    # The longest expected first: the shortest starts only when 03_mid has left a place.
+    assert lines.index(next(line for line in lines if line.startswith("01 | {"))) > lines.index(
+        next(line for line in lines if line.startswith("== 03_mid"))
+    )
+    for line in lines:
+        assert line.startswith(("01 | ", "02 | ", "03 | ", "== ")), line
+    first = json.loads(next(line[5:] for line in lines if line.startswith("02 | {")))
+    assert first["threads"] == str(max(1, (os.cpu_count() or 1) // 2))
+    assert first["options"] == ["--profile", "quick"]
+    assert "== 02_long: exit 1 in" in "\n".join(lines)
+
+
+def test_run_all_with_jobs_sums_up_and_returns_the_worst_exit_code(tmp_path):
+    folder = fake_experiments(tmp_path / "experiments", {"01_a": (0, 0), "02_b": (0, 1)})
+    result = run_python(
+        "-m", "lstm_lab", "--experiments-dir", str(folder), "run", "all", "--jobs", "2"
+    )
+    assert result.returncode == 1
+    assert "== summary: 01_a exit 0, 02_b exit 1" in result.stdout
+    assert "== 2 experiments in" in result.stdout and "(2 at a time)" in result.stdout
+    bad = run_python("-m", "lstm_lab", "--experiments-dir", str(folder), "run", "all", "--jobs=0")
+    assert bad.returncode == 2 and "--jobs" in bad.stderr and "Traceback" not in bad.stderr
