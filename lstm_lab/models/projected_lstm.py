@@ -1,0 +1,76 @@
+"""An LSTM layer that projects every time step's input before the loop, as cuDNN does."""
+
+from keras.src import backend as keras_backend
+
+from lstm_lab.backend import BACKEND, keras
+
+ops = keras.ops
+
+
+@keras.saving.register_keras_serializable(package="lstm_lab")
+class ProjectedInputLSTM(keras.layers.LSTM):
+    """``keras.layers.LSTM`` with the same weights, options and outputs, computed faster.
+
+    Keras 3.15's own loop (outside cuDNN) multiplies each step's input by the kernel inside
+    the loop: 80 small products for an 80-word review, and 80 more in the backward pass.
+    This layer makes the input projection ``x_t W`` of every step one large product before
+    the loop, as cuDNN and PyTorch's CPU kernel do, so the loop holds only ``h_{t-1} U`` and
+    the gates, added in Keras's order (``x W + h U + b``). The forward pass gives the same
+    numbers; gradients differ by float32 round-off (the sum over steps is taken in another
+    order). ``benchmarks/bench_imdb_epoch.py`` measures the speed-up, ``tests/test_imdb_model.py``
+    the training.
+
+    Where Keras would use cuDNN (a GPU), or with dropout, Keras's own loop runs unchanged.
+    """
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        if self.dropout or self.recurrent_dropout or self._cudnn_may_apply():
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        cell = self.cell
+        projected = ops.matmul(sequences, cell.kernel)
+
+        def step(projected_input, states):
+            h, c = states
+            if BACKEND == "torch" and self.stateful:  # as Keras does: autograd needs copies
+                h, c = ops.copy(h), ops.copy(c)
+            z = ops.add(projected_input, ops.matmul(h, cell.recurrent_kernel))
+            if cell.use_bias:
+                z = ops.add(z, cell.bias)
+            z_i, z_f, z_c, z_o = ops.split(z, 4, axis=1)
+            input_gate, forget_gate, output_gate = map(cell.recurrent_activation, (z_i, z_f, z_o))
+            c = forget_gate * c + input_gate * cell.activation(z_c)
+            h = output_gate * cell.activation(c)
+            return h, [h, c]
+
+        return keras_backend.rnn(
+            step,
+            projected,
+            list(initial_state),
+            go_backwards=self.go_backwards,
+            mask=mask,
+            unroll=self.unroll,
+            input_length=sequences.shape[1],
+            zero_output_for_mask=self.zero_output_for_mask,
+            return_all_outputs=self.return_sequences,
+        )
+
+    def _cudnn_may_apply(self):
+        """Whether Keras's own inner loop would try cuDNN: then it is left to Keras."""
+        return self.use_cudnn in ("auto", True) and gpu_visible()
+
+
+def gpu_visible():
+    """Whether the backend sees a GPU."""
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        return bool(tf.config.list_physical_devices("GPU"))
+    if BACKEND == "jax":
+        import jax
+
+        return jax.default_backend() == "gpu"
+    import torch
+
+    return torch.cuda.is_available()
