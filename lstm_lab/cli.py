@@ -317,7 +317,7 @@ def build_parser():
         "options",
         nargs=argparse.REMAINDER,
         help="passed on to the experiment; 'all' also takes --jobs N: N experiments at a time, "
-        "each on its share of the cores (2 halves the full profile's time on 2 cores)",
+        "each on its share of the cores (2 nearly halves the full profile's time on 2 cores)",
     )
     run.set_defaults(handler=command_run)
 
