@@ -1,7 +1,6 @@
 """The IMDb sentiment LSTM of seed 002 (claims C002-01, C002-02)."""
 
 from lstm_lab.backend import BACKEND, keras
-from lstm_lab.models.projected_lstm import ProjectedInputLSTM
 
 # Batches run per compiled call when ``fast=True``: fewer Python round trips, same steps.
 STEPS_PER_EXECUTION = 25
@@ -20,6 +19,8 @@ def imdb_sentiment_lstm(num_words=10000, maxlen=80, embedding_dim=128, lstm_unit
     ``torch.compile``, and the projection made Keras's torch epoch slower (31.0 s against
     27.2 s).
     """
+    from lstm_lab.models.projected_lstm import ProjectedInputLSTM  # defining it imports Keras
+
     fast = fast and BACKEND != "torch"
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="words")
     x = keras.layers.Embedding(num_words, embedding_dim, name="embedding")(inputs)

@@ -1,10 +1,6 @@
 """An LSTM layer that projects every time step's input before the loop, as cuDNN does."""
 
-from keras.src import backend as keras_backend
-
-from lstm_lab.backend import BACKEND, keras
-
-ops = keras.ops
+from lstm_lab.backend import BACKEND, has_gpu, keras
 
 
 @keras.saving.register_keras_serializable(package="lstm_lab")
@@ -26,6 +22,9 @@ class ProjectedInputLSTM(keras.layers.LSTM):
     def inner_loop(self, sequences, initial_state, mask, training=False):
         if self.dropout or self.recurrent_dropout or self._cudnn_may_apply():
             return super().inner_loop(sequences, initial_state, mask, training=training)
+        from keras.src import backend as keras_backend  # rnn: Keras's loop on every backend
+
+        ops = keras.ops
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         cell = self.cell
@@ -58,19 +57,4 @@ class ProjectedInputLSTM(keras.layers.LSTM):
 
     def _cudnn_may_apply(self):
         """Whether Keras's own inner loop would try cuDNN: then it is left to Keras."""
-        return self.use_cudnn in ("auto", True) and gpu_visible()
-
-
-def gpu_visible():
-    """Whether the backend sees a GPU."""
-    if BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        return bool(tf.config.list_physical_devices("GPU"))
-    if BACKEND == "jax":
-        import jax
-
-        return jax.default_backend() == "gpu"
-    import torch
-
-    return torch.cuda.is_available()
+        return self.use_cudnn in ("auto", True) and has_gpu()
