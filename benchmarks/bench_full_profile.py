@@ -14,7 +14,6 @@ TensorFlow, and no process above 4 GiB.
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -22,20 +21,20 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+from lstm_lab.cli import find_experiments, last_wall_seconds
+from lstm_lab.experiment import project_root
+
 TARGET_SECONDS = 300
 GIB = 2**30 if sys.platform == "darwin" else 2**20  # ru_maxrss: bytes on macOS, else KiB
 
 
 def experiment_scripts():
-    return sorted((PROJECT / "experiments").glob("[0-9][0-9]_*.py"))
+    return list(find_experiments(project_root() / "experiments").values())
 
 
 def wall_seconds(results_dir, name):
-    try:
-        return json.loads((results_dir / name / "metrics.json").read_text())["wall_seconds"]
-    except (OSError, ValueError, KeyError):
-        return None
+    """The experiment's own wall time from its metrics.json, or None if it wrote none."""
+    return last_wall_seconds(results_dir, [Path(name)]).get(name)
 
 
 def one_after_another(options, results_dir, log):
