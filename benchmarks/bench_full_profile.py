@@ -15,6 +15,7 @@ TensorFlow, and no process above 4 GiB.
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -55,26 +56,25 @@ def one_after_another(options, results_dir, log):
 
 
 def jobs_at_a_time(options, jobs, results_dir, log):
-    """``{experiment: (exit code, seconds, None)}``, the total seconds and the largest
-    process's peak GiB."""
+    """``{experiment: (exit code, seconds, peak GiB)}`` and the total seconds."""
     started = time.perf_counter()
     command = [sys.executable, "-m", "lstm_lab", "run", "all", "--jobs", str(jobs), *options]
-    child = subprocess.Popen(
+    subprocess.run(
         command + ["--results-dir", str(results_dir)], stdout=log, stderr=subprocess.STDOUT
     )
-    _, status, usage = os.wait4(child.pid, 0)
     total = time.perf_counter() - started
-    codes = {}
+    ended = {}
     log.flush()
     for line in Path(log.name).read_text().splitlines():
-        if line.startswith("== ") and ": exit " in line:  # "== 04_imdb_sentiment: exit 0 in 251 s"
-            name, _, rest = line[3:].partition(": exit ")
-            codes[name] = int(rest.split()[0])
-    rows = {
-        script.stem: (codes.get(script.stem), wall_seconds(results_dir, script.stem), None)
-        for script in experiment_scripts()
-    }
-    return rows, total, usage.ru_maxrss / GIB
+        # "== 04_imdb_sentiment: exit 0 in 251 s (peak 1.66 GiB)"
+        match = re.match(r"== (\S+): exit (-?\d+) in \d+ s(?: \(peak ([\d.]+) GiB\))?$", line)
+        if match:
+            ended[match[1]] = (int(match[2]), float(match[3]) if match[3] else float("nan"))
+    rows = {}
+    for script in experiment_scripts():
+        code, peak = ended.get(script.stem, (None, float("nan")))
+        rows[script.stem] = (code, wall_seconds(results_dir, script.stem), peak)
+    return rows, total
 
 
 def main():
@@ -104,28 +104,27 @@ def main():
                 )
         print(f"{args.jobs} at a time (lstm-lab run all --jobs {args.jobs}) ...", flush=True)
         with open(scratch / "parallel.log", "w") as log:
-            parallel, parallel_total, parallel_peak = jobs_at_a_time(
-                options, args.jobs, scratch / "parallel", log
-            )
+            parallel, parallel_total = jobs_at_a_time(options, args.jobs, scratch / "parallel", log)
 
     print(
-        f"\n{'experiment':32s} {'alone s':>8s} {'peak GiB':>9s} {f'{args.jobs} at a time s':>16s}"
+        f"\n{'experiment':32s} {'alone s':>8s} {'peak GiB':>9s} "
+        f"{f'{args.jobs} at a time s':>16s} {'peak GiB':>9s}"
     )
-    for name, (code, seconds, _) in parallel.items():
+    for name, (code, seconds, peak) in parallel.items():
         alone = sequential.get(name)
         alone_text = (
             f"{alone[1]:8.1f} {alone[2]:9.2f}" if alone and alone[1] else f"{'–':>8s} {'–':>9s}"
         )
         shown = f"{seconds:16.1f}" if seconds else f"{'failed':>16s}"
-        print(f"{name:32s} {alone_text} {shown}" + (f"  (exit {code})" if code else ""))
-    peaks = [row[2] for row in sequential.values()] + [parallel_peak]
+        print(f"{name:32s} {alone_text} {shown} {peak:9.2f}" + (f"  (exit {code})" if code else ""))
+    peaks = [row[2] for row in [*sequential.values(), *parallel.values()] if row[2] == row[2]]
     if sequential_total:
         print(f"\none after another: {sequential_total:6.1f} s")
     print(
         f"{args.jobs} at a time:      {parallel_total:6.1f} s"
         + (f"  ({sequential_total / parallel_total:.2f}x faster)" if sequential_total else "")
     )
-    print(f"largest process: {max(peaks):.2f} GiB (target: below 4 GiB)")
+    print(f"largest process: {max(peaks, default=float('nan')):.2f} GiB (target: below 4 GiB)")
     failed = [name for name, (code, _, _) in parallel.items() if code not in (0, 1)]
     verdict = "met" if parallel_total <= TARGET_SECONDS and not failed else "NOT met"
     print(

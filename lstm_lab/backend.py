@@ -17,6 +17,7 @@ real warnings and errors still reach the user.
 Every module of the lab imports Keras from here: ``from lstm_lab.backend import keras``.
 """
 
+import contextlib
 import functools
 import importlib.util
 import logging
@@ -54,20 +55,16 @@ def _filter_start_up_noise(text):
     )
 
 
-def _import_quietly():
+@contextlib.contextmanager
+def _stderr_filtered():
+    """File descriptor 2 goes to a temporary file; at the end its lines, less the known
+    noise, go to standard error."""
     sys.stderr.flush()
     saved_stderr = os.dup(2)
     with tempfile.TemporaryFile(mode="w+b") as captured:
         os.dup2(captured.fileno(), 2)
         try:
-            import keras
-            import tensorflow as tf
-
-            tf.config.list_physical_devices()  # the CUDA probe logs here, not at import
-            # oneDNN logs once per process, the first time it meets a boolean tensor (a mask,
-            # say) on a CPU without AVX-512, at error level, when the run is long under way.
-            # Meet one here, where the line is filtered.
-            tf.transpose(tf.constant([[True]]))
+            yield
         finally:
             sys.stderr.flush()
             os.dup2(saved_stderr, 2)
@@ -75,6 +72,18 @@ def _import_quietly():
             captured.seek(0)
             sys.stderr.write(_filter_start_up_noise(captured.read().decode(errors="replace")))
             sys.stderr.flush()
+
+
+def _import_quietly():
+    with _stderr_filtered():
+        import keras
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()  # the CUDA probe logs here, not at import
+        # oneDNN logs once per process, the first time it meets a boolean tensor (a mask,
+        # say) on a CPU without AVX-512, at error level, when the run is long under way.
+        # Meet one here, where the line is filtered.
+        tf.transpose(tf.constant([[True]]))
     return tf, keras
 
 
@@ -122,6 +131,20 @@ if importlib.util.find_spec(_PACKAGE) is None:
         file=sys.stderr,
     )
     sys.exit(2)
+
+
+def import_before_forking():
+    """Import Keras (and TensorFlow, its start-up lines filtered) without starting the
+    backend's runtime: its threads, devices and caches. Processes forked from this one after
+    that (lstm_lab.parallel) skip the seconds the import takes and start the runtime
+    themselves, each with its own threads."""
+    if BACKEND == "tensorflow":
+        with _stderr_filtered():
+            import keras  # noqa: F401  (imports TensorFlow)
+    else:
+        import keras  # noqa: F401
+
+        _hide_tensorflow_from_keras()
 
 
 @functools.cache
@@ -203,6 +226,7 @@ __all__ = [
     "backend_versions",
     "device_description",
     "has_gpu",
+    "import_before_forking",
     "keras",
     "tf",
     "to_numpy",

@@ -4,14 +4,26 @@ On a small CPU the experiments' models are too small for Keras to keep two cores
 experiment runs about as fast on one thread as on two, so two experiments side by side,
 one thread each, take about half the time of the two in turn
 (``benchmarks/bench_full_profile.py`` measures it).
+
+Importing Keras with TensorFlow takes about 5 s of CPU in every new Python. ``run all
+--jobs`` imports it once and forks each experiment's process from that one (where that is
+safe, see :func:`run_scripts`); the experiment then runs as under ``python script``.
 """
 
+import atexit
+import functools
+import multiprocessing
 import os
+import resource
+import runpy
+import selectors
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+import traceback
+from pathlib import Path
+
+import lstm_lab
 
 
 def thread_limits(threads):
@@ -34,38 +46,150 @@ def thread_limits(threads):
     return limits
 
 
-def run_scripts(scripts, options, jobs, expected_seconds=None):
+def run_scripts(scripts, options, jobs, expected_seconds=None, preload=None):
     """Run each script (``python script *options``) ``jobs`` at a time, longest expected
     first; every output line is printed as it comes, behind the script's number.
 
-    Returns ``{script: (exit code, wall seconds)}``.
+    ``preload``, a module name: a fork server (``multiprocessing``) imports it once, and each
+    script runs in a process forked from that server instead of a new Python, with the
+    module's imports already done. Without it, or where there is no fork server, each
+    script starts a new Python.
+
+    Returns ``{script: (exit code, wall seconds, peak resident memory in GiB or None)}``.
     """
     expected_seconds = expected_seconds or {}
-    threads = max(1, (os.cpu_count() or 1) // jobs)
-    environment = {**os.environ, **thread_limits(threads), "PYTHONUNBUFFERED": "1"}
-    printing = threading.Lock()
-    outcomes = {}
+    limits = thread_limits(max(1, (os.cpu_count() or 1) // jobs))
+    saved_environment = dict(os.environ)
+    os.environ.update(limits)  # the fork server and the new Pythons start with them
+    try:
+        if preload is not None and "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([preload])
+            start = functools.partial(_fork, context)
+        else:
+            start = _spawn
+        return _run_all(scripts, options, jobs, expected_seconds, start)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environment)
 
-    def run_one(script):
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, str(script), *options],
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-        )
-        for line in child.stdout:
-            with printing:
-                print(f"{script.stem[:2]} | {line}", end="", flush=True)
-        code = child.wait()
-        outcomes[script] = (code, time.perf_counter() - started)
-        with printing:
-            print(f"== {script.stem}: exit {code} in {outcomes[script][1]:.0f} s", flush=True)
 
-    longest_first = sorted(scripts, key=lambda s: -expected_seconds.get(s.stem, float("inf")))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for done in [pool.submit(run_one, script) for script in longest_first]:
-            done.result()
+def _run_all(scripts, options, jobs, expected_seconds, start):
+    """One thread: start scripts while fewer than ``jobs`` run, print their lines, reap them."""
+    waiting = sorted(scripts, key=lambda s: -expected_seconds.get(s.stem, float("inf")))
+    running, outcomes = {}, {}
+    with selectors.DefaultSelector() as selector:
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                script = waiting.pop(0)
+                output, wait = start(script, options)
+                running[output] = (script, wait, time.perf_counter(), bytearray())
+                selector.register(output, selectors.EVENT_READ)
+            for key, _ in selector.select():
+                script, wait, started, pending = running[key.fd]
+                chunk = os.read(key.fd, 65536)
+                if chunk:
+                    *lines, rest = (pending + chunk).split(b"\n")
+                    pending[:] = rest
+                else:  # the script has ended
+                    lines = [bytes(pending)] if pending else []
+                for line in lines:
+                    print(f"{script.stem[:2]} | {line.decode(errors='replace')}", flush=True)
+                if not chunk:
+                    selector.unregister(key.fd)
+                    os.close(key.fd)
+                    del running[key.fd]
+                    code, peak = wait()
+                    seconds = time.perf_counter() - started
+                    outcomes[script] = (code, seconds, peak)
+                    memory = f" (peak {peak:.2f} GiB)" if peak is not None else ""
+                    print(f"== {script.stem}: exit {code} in {seconds:.0f} s{memory}", flush=True)
     return outcomes
+
+
+def _spawn(script, options):
+    """A new Python runs the script. Returns the read end of its output, and a function that
+    waits for its end and gives its exit code and peak memory (GiB)."""
+    read_end, write_end = os.pipe()
+    child = subprocess.Popen(
+        [sys.executable, str(script), *options],
+        stdout=write_end,
+        stderr=write_end,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    os.close(write_end)
+
+    def wait():
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        return child.returncode, _gib(usage.ru_maxrss)
+
+    return read_end, wait
+
+
+def _fork(context, script, options):
+    """A process forked from ``context``'s fork server runs the script, as :func:`_spawn`."""
+    reader, writer = context.Pipe(duplex=False)  # plain pipes; only their descriptors are used
+    peak_reader, peak_writer = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_run_here_and_exit, args=(script, options, writer, peak_writer)
+    )
+    process.start()
+    writer.close()
+    peak_writer.close()
+    output = os.dup(reader.fileno())
+    reader.close()
+
+    def wait():
+        process.join()
+        peak = peak_reader.recv() if peak_reader.poll() else None
+        peak_reader.close()
+        return process.exitcode, peak
+
+    return output, wait
+
+
+def _run_here_and_exit(script, options, writer, peak_writer):
+    """In the forked process: run ``script`` as ``python script *options`` would, its standard
+    output and error going to ``writer``, then send its peak memory (GiB) to ``peak_writer``
+    and end the process with the script's exit code."""
+    code = 1
+    try:
+        os.dup2(writer.fileno(), 1)
+        os.dup2(writer.fileno(), 2)
+        writer.close()
+        sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")
+        sys.stderr = open(2, "w", buffering=1, closefd=False, errors="backslashreplace")
+        lstm_lab.STARTED = time.perf_counter()  # the report's clock: from here, as in a new Python
+        sys.argv = [str(script), *options]
+        sys.path[0] = str(Path(script).resolve().parent)
+        try:
+            runpy.run_path(str(script), run_name="__main__")
+            code = 0
+        except SystemExit as ending:
+            code = _exit_code(ending.code)
+        except BaseException:  # as Python reports an uncaught exception, and exits 1
+            traceback.print_exc()
+        atexit._run_exitfuncs()
+        peak_writer.send(_gib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _exit_code(code):
+    """The process's exit code for ``sys.exit(code)``, as Python gives it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _gib(max_resident):
+    """``ru_maxrss`` in GiB: it counts bytes on macOS, KiB elsewhere."""
+    return max_resident / (2**30 if sys.platform == "darwin" else 2**20)

@@ -19,7 +19,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from lstm_lab import STARTED
+import lstm_lab
 from lstm_lab.catalogue import backend_expectation, describe_seed_rate, seed_rate
 from lstm_lab.claims import (
     VERDICTS,
@@ -110,7 +110,7 @@ class Report:
         self.figures = {}  # file name -> (caption, PNG bytes)
         self.notes = []
         self.seeds = {}  # what each seed was used for -> the seed
-        self._started = STARTED
+        self._started = lstm_lab.STARTED
 
     # -- collecting -------------------------------------------------------------------
     def add(self, claim):

@@ -15,9 +15,12 @@ from conftest import run_python
 # A stand-in experiment: reports the thread limits it was given, sleeps, exits with its code.
 FAKE = """import json, os, sys, time
 print(json.dumps({{"name": "{name}", "threads": os.environ.get("TF_NUM_INTRAOP_THREADS"),
-                  "options": sys.argv[1:]}}), flush=True)
+                  "options": sys.argv[1:], "keras already imported": "keras" in sys.modules}}),
+      flush=True)
 time.sleep({seconds})
 print("done", flush=True)
+if {code} == 3:
+    raise ValueError("a bug in the experiment")
 sys.exit({code})
 """
 
@@ -59,13 +62,14 @@ def test_scripts_run_side_by_side_longest_first(tmp_path, capsys):
         expected_seconds={"01_short": 1, "02_long": 9, "03_mid": 5},
     )
     elapsed = time.perf_counter() - started
-    assert {s.stem: code for s, (code, _) in outcomes.items()} == {
+    assert {s.stem: code for s, (code, _, _) in outcomes.items()} == {
         "01_short": 0,
         "02_long": 1,
         "03_mid": 0,
     }
     # Side by side: 1.5 s and 0.8 + 0.1 s at once, not 2.4 s in turn (start-up allowed for).
     assert outcomes[scripts[1]][1] >= 1.5 and elapsed < 2.3 + 1.5
+    assert all(0 < peak < 1 for _, _, peak in outcomes.values())  # GiB, of a small Python
     lines = capsys.readouterr().out.splitlines()
     # The longest expected first: the shortest starts only when 03_mid has left a place.
     assert lines.index(next(line for line in lines if line.startswith("01 | {"))) > lines.index(
@@ -76,16 +80,27 @@ def test_scripts_run_side_by_side_longest_first(tmp_path, capsys):
     first = json.loads(next(line[5:] for line in lines if line.startswith("02 | {")))
     assert first["threads"] == str(max(1, (os.cpu_count() or 1) // 2))
     assert first["options"] == ["--profile", "quick"]
+    assert not first["keras already imported"]  # without preload: a new Python each
     assert "== 02_long: exit 1 in" in "\n".join(lines)
 
 
-def test_run_all_with_jobs_sums_up_and_returns_the_worst_exit_code(tmp_path):
-    folder = fake_experiments(tmp_path / "experiments", {"01_a": (0, 0), "02_b": (0, 1)})
+def test_run_all_with_jobs_forks_from_a_preloaded_keras_and_sums_up(tmp_path):
+    folder = fake_experiments(
+        tmp_path / "experiments", {"01_a": (0, 0), "02_b": (0, 1), "03_c": (0, 3)}
+    )
     result = run_python(
         "-m", "lstm_lab", "--experiments-dir", str(folder), "run", "all", "--jobs", "2"
     )
     assert result.returncode == 1
-    assert "== summary: 01_a exit 0, 02_b exit 1" in result.stdout
-    assert "== 2 experiments in" in result.stdout and "(2 at a time)" in result.stdout
+    assert "== summary: 01_a exit 0, 02_b exit 1, 03_c exit 1" in result.stdout
+    # the uncaught exception is reported as Python would, behind the script's number
+    assert "03 | Traceback" in result.stdout and "03 | ValueError: a bug" in result.stdout
+    outputs = [json.loads(line[5:]) for line in result.stdout.splitlines() if " | {" in line]
+    assert len(outputs) == 3 and all(output["keras already imported"] for output in outputs)
+    assert "== 01_a: exit 0 in 0 s (peak " in result.stdout  # each forked process's memory
+    assert "== 3 experiments in" in result.stdout and "(2 at a time)" in result.stdout
     bad = run_python("-m", "lstm_lab", "--experiments-dir", str(folder), "run", "all", "--jobs=0")
     assert bad.returncode == 2 and "--jobs" in bad.stderr and "Traceback" not in bad.stderr
+    run_all = ["-m", "lstm_lab", "--experiments-dir", str(folder), "run", "all"]
+    bad = run_python(*run_all, "--jobs", "2", "--backend", "theano")
+    assert bad.returncode == 2 and "theano" in bad.stderr and "Traceback" not in bad.stderr
