@@ -109,7 +109,8 @@ def _run_all(scripts, options, jobs, expected_seconds, start):
 
 def _spawn(script, options):
     """A new Python runs the script. Returns the read end of its output, and a function that
-    waits for its end and gives its exit code and peak memory (GiB)."""
+    waits for its end and gives its exit code and peak memory (GiB; Linux counts the memory
+    this process had when it forked the new one, before the exec)."""
     read_end, write_end = os.pipe()
     child = subprocess.Popen(
         [sys.executable, str(script), *options],

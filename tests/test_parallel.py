@@ -69,7 +69,8 @@ def test_scripts_run_side_by_side_longest_first(tmp_path, capsys):
     }
     # Side by side: 1.5 s and 0.8 + 0.1 s at once, not 2.4 s in turn (start-up allowed for).
     assert outcomes[scripts[1]][1] >= 1.5 and elapsed < 2.3 + 1.5
-    assert all(0 < peak < 1 for _, _, peak in outcomes.values())  # GiB, of a small Python
+    # GiB; a new Python's peak counts the forking process's memory before the exec: pytest's
+    assert all(peak > 0 for _, _, peak in outcomes.values())
     lines = capsys.readouterr().out.splitlines()
     # The longest expected first: the shortest starts only when 03_mid has left a place.
     assert lines.index(next(line for line in lines if line.startswith("01 | {"))) > lines.index(
