@@ -104,10 +104,12 @@ def command_run(args):
             **last_wall_seconds(results_dir, chosen),
         }
         backend = option_value(options, "--backend")
-        if backend is not None and backend not in BACKENDS:
-            raise BadInput(f"unknown Keras backend {backend!r} (choose from {', '.join(BACKENDS)})")
-        if backend is not None:
-            os.environ["KERAS_BACKEND"] = backend  # for the fork server's Keras import
+        if backend is not None:  # checked here: the fork server imports Keras with it
+            if backend not in BACKENDS:
+                raise BadInput(
+                    f"unknown Keras backend {backend!r} (choose from {', '.join(BACKENDS)})"
+                )
+            os.environ["KERAS_BACKEND"] = backend
         outcomes = run_scripts(chosen, options, jobs, expected, preload="lstm_lab.preloaded")
         codes = [outcomes[script][0] for script in chosen]
     else:

@@ -6,8 +6,8 @@ one thread each, take about half the time of the two in turn
 (``benchmarks/bench_full_profile.py`` measures it).
 
 Importing Keras with TensorFlow takes about 5 s of CPU in every new Python. ``run all
---jobs`` imports it once and forks each experiment's process from that one (where that is
-safe, see :func:`run_scripts`); the experiment then runs as under ``python script``.
+--jobs`` has a fork server (``multiprocessing``) import it once and forks each experiment's
+process from that server; the experiment then runs as under ``python script``.
 """
 
 import atexit
