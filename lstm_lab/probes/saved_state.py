@@ -8,7 +8,6 @@ which reloads a saved model there and prints its predictions' difference as JSON
 
 import importlib.util
 import json
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -16,8 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from lstm_lab.backend import BACKEND, keras, to_numpy
+from lstm_lab.builds import environment_line
 from lstm_lab.claims import max_abs_difference
 from lstm_lab.errors import error_summary
+from lstm_lab.probes.fresh_process import run_json
 from lstm_lab.training import reset_rnn_states
 
 BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
@@ -119,28 +120,18 @@ def save_trained_model(folder, units=8, samples=64, steps=10, features=3, seed=0
 
 def reload_on(model_path, backend, timeout=300):
     """Reload ``model_path`` on ``backend`` in a fresh process: ``{"max difference": d}``
-    against the saved predictions, ``{"error": ...}``, or ``{"not run": reason}`` when that
-    backend is not installed."""
+    against the saved predictions, ``{"error": ...}`` (what Keras raised, or why the process
+    died, with the versions involved), or ``{"not run": reason}`` when that backend is not
+    installed."""
     if importlib.util.find_spec(BACKEND_MODULES[backend]) is None:
         return {"not run": f"{backend} is not installed"}
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lstm_lab.probes.saved_state",
-            str(model_path),
-            "--backend",
-            backend,
-        ],
-        capture_output=True,
-        text=True,
+    result = run_json(
+        ["-m", "lstm_lab.probes.saved_state", str(model_path), "--backend", backend],
         timeout=timeout,
     )
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-    if completed.returncode != 0 or not lines:
-        last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"error": f"exit {completed.returncode}: {last}"}
-    return json.loads(lines[-1])
+    if "error" in result:
+        result["error"] += f" [{environment_line(backend)}]"
+    return result
 
 
 def _reload_and_compare(model_path):
