@@ -8,6 +8,7 @@ statements are our paraphrase, short enough for a report table.
 import math
 from dataclasses import dataclass
 
+from lstm_lab.builds import has_trait
 from lstm_lab.sources import source_for
 
 STATEMENTS = {
@@ -153,6 +154,44 @@ BACKEND_EXPECTATIONS = {
 
 
 @dataclass(frozen=True)
+class BuildExpectation:
+    """A verdict that depends on how a backend was built rather than on the Keras release:
+    ``with_trait`` and ``without_trait`` are ``(expect, reason)`` for installed packages that
+    have the build trait ``trait`` (:data:`lstm_lab.builds.BUILD_TRAITS`) and for those that
+    do not; each reason names the build it was measured on."""
+
+    trait: str
+    with_trait: tuple
+    without_trait: tuple
+
+    def for_installed_build(self):
+        expect, reason = self.with_trait if has_trait(self.trait) else self.without_trait
+        return expect, reason
+
+
+# Keyed by (claim, the backend the experiment runs on).
+BUILD_EXPECTATIONS = {
+    ("K3-09", "torch"): BuildExpectation(
+        trait="torch with triton",
+        with_trait=(
+            "refuted",
+            "with triton installed beside torch: a model saved on torch names torch's own Adam "
+            "class (keras.src.backend.torch.optimizers.torch_adam), so reloading it on TensorFlow "
+            "imports Keras's torch backend, torch._dynamo and triton after TensorFlow, and "
+            "importing triton after TensorFlow kills the process (SIGSEGV); measured with "
+            "Keras 3.15.1, TensorFlow 2.21.0, torch 2.14.1 (CUDA 13.0 build, triton 3.8.0)",
+        ),
+        without_trait=(
+            "confirmed",
+            "without triton beside torch: the reload imports Keras's torch backend and works; "
+            "measured with Keras 3.15.1, TensorFlow 2.21.0, torch 2.13.0+cpu (CPU build, no triton) and "
+            "torch 2.14.1 (CUDA 13.0 build) with triton uninstalled",
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
 class SeedRate:
     """How often a training claim's verdict is the one the lab expects, across seeds: on at
     least ``at_least`` of ``of`` seeds, as measured by the committed sweep ``sweep``
@@ -243,7 +282,11 @@ def source_of(claim_id):
 
 
 def backend_expectation(claim_id, backend):
-    """``(expect, reason)`` where the lab expects a backend-specific verdict, else None."""
+    """``(expect, reason)`` where the lab expects a backend- or build-specific verdict (the
+    build read from the installed packages), else None."""
+    by_build = BUILD_EXPECTATIONS.get((claim_id, backend))
+    if by_build:
+        return by_build.for_installed_build()
     return BACKEND_EXPECTATIONS.get((claim_id, backend))
 
 

@@ -14,6 +14,8 @@ import sys
 
 import pytest
 
+from lstm_lab.builds import describe_torch_build, has_trait
+
 from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -101,7 +103,17 @@ def test_experiments_01_and_09_record_their_backend(runs, backend):
     assert {v for v, _ in verdicts(data).values()} == {"confirmed"}
     found = verdicts(metrics(folder / "09_backends_and_kernels"))
     assert all(verdict == expect for verdict, expect in found.values())
-    assert found["K3-09"] == ("confirmed", "confirmed")  # reloaded on the other two backends
+    # Reloaded on the other two backends, except that on TensorFlow a model saved on torch
+    # kills the process where triton is installed beside torch (its CUDA build): then the
+    # verdict is refuted, as expected for that build, with the cause in the evidence.
+    k3_09 = next(c for c in metrics(folder / "09_backends_and_kernels")["claims"]
+                 if c["id"] == "K3-09")  # fmt: skip
+    if backend == "torch" and has_trait("torch with triton"):
+        assert found["K3-09"] == ("refuted", "refuted")
+        assert "killed by SIGSEGV while importing keras.src.backend.torch" in k3_09["evidence"]
+        assert describe_torch_build() in k3_09["evidence"]
+    else:
+        assert found["K3-09"] == ("confirmed", "confirmed")
     assert (
         f"- Backend: {backend} on cpu"
         in (folder / "01_return_sequences_and_state" / "report.md").read_text()
