@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from lstm_lab.cli import find_experiments, last_wall_seconds
 from lstm_lab.experiment import project_root
+from lstm_lab.runners.discover import find_experiments, last_wall_seconds
 
 TARGET_SECONDS = 300
 GIB = 2**30 if sys.platform == "darwin" else 2**20  # ru_maxrss: bytes on macOS, else KiB

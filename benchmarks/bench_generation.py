@@ -24,9 +24,9 @@ import time
 import numpy as np
 
 from lstm_lab.backend import BACKEND, keras
-from lstm_lab.compiled import one_step_function
 from lstm_lab.models.char_generator import KerasOneStep, NumpyOneStep, char_generator, stateful_copy
 from lstm_lab.references.torch_mapping import load_into_torch
+from lstm_lab.training.per_backend import one_step_function
 
 VOCABULARY, UNITS, TARGET = 75, 256, 20000
 

@@ -3,7 +3,7 @@
 1. the tutorial's loop: 300 x (model.fit one epoch, shuffle=False; reset the states),
    on the model as the tutorial writes it (LSTM without unroll);
 2. one model.fit(epochs=300) call with a callback that resets the states after each epoch;
-3. the lab's fast path: lstm_lab.training.compiled_fit, the same train_step on the same
+3. the lab's fast path: lstm_lab.training.loops.compiled_fit, the same train_step on the same
    batches in the same order as one compiled loop, on the builder's model (unroll=True),
    without and with XLA.
 
@@ -30,11 +30,11 @@ import numpy as np
 
 from lstm_lab import BACKENDS
 from lstm_lab.backend import BACKEND, keras
-from lstm_lab.callbacks import ResetStatesAfterEpoch
 from lstm_lab.data.alphabet import tutorial_sequence
 from lstm_lab.errors import error_summary
 from lstm_lab.models.alphabet import stateful_alphabet_lstm
-from lstm_lab.training import compiled_fit, fit_tutorial_way
+from lstm_lab.training.callbacks import ResetStatesAfterEpoch
+from lstm_lab.training.loops import compiled_fit, fit_tutorial_way
 
 
 def jax_compile_timer():

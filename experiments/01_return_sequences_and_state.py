@@ -16,13 +16,13 @@ Claims: C002-06 … C002-12, L-01-01, L-01-02 (shared/claims.md).
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras
-from lstm_lab.claims import max_abs_difference, same_shape, within
+from lstm_lab.claims.compare import same_shape, within
 from lstm_lab.data import printed_lstm_outputs as printed
 from lstm_lab.errors import error_summary
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.models.recurrent import outputs_of, recurrent_probe, share_weights
-from lstm_lab.plots import printed_vs_reproduced
 from lstm_lab.probes.cell_equations import compare_with_reference, probe_forced_gates
 from lstm_lab.probes.weight_recovery import (
     DEFAULT_BIAS,
@@ -31,7 +31,8 @@ from lstm_lab.probes.weight_recovery import (
     refit_with_unit_recurrent_norm,
 )
 from lstm_lab.references import numpy_cells
-from lstm_lab.render import format_array, markdown_table
+from lstm_lab.report.figures import printed_vs_reproduced
+from lstm_lab.report.markdown import format_array, markdown_table
 
 TITLE = "What return_sequences and return_state return, number by number"
 PROFILES = {"full": {"recovery_starts": 20}, "quick": {"recovery_starts": 5}}

@@ -13,11 +13,11 @@ Claims: C000-05 … C000-08, C003-01 … C003-03, L-02-01 … L-02-03 (shared/cl
     python experiments/02_layer_anatomy.py --profile quick
 """
 
-from lstm_lab.claims import within
+from lstm_lab.claims.compare import within
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.probes import anatomy, bidirectional
 from lstm_lab.references import torch_mapping
-from lstm_lab.render import markdown_table
+from lstm_lab.report.markdown import markdown_table
 
 TITLE = "Layer anatomy: shapes, parameters, Bidirectional, and the PyTorch mapping"
 PROFILES = {"full": {"kinds": anatomy.KINDS}, "quick": {"kinds": ("LSTM",)}}

@@ -16,7 +16,7 @@ Claims: C004-01 … C004-07, C004-11 and L-03-01 (shared/claims.md).
 import numpy as np
 
 from lstm_lab.backend import BACKEND, keras
-from lstm_lab.claims import same_labels, within
+from lstm_lab.claims.compare import same_labels, within
 from lstm_lab.data.alphabet import (
     ALPHABET,
     N_LETTERS,
@@ -36,11 +36,12 @@ from lstm_lab.models.alphabet import (
     next_letter_dense,
     stateful_alphabet_lstm,
 )
-from lstm_lab.plots import correctness_heatmap, training_curves
 from lstm_lab.probes import stateful
 from lstm_lab.probes.keras2_calls import probe_keras2_calls
-from lstm_lab.render import format_named, markdown_table
-from lstm_lab.training import compiled_fit, reset_rnn_states
+from lstm_lab.report.figures import correctness_heatmap, training_curves
+from lstm_lab.report.markdown import format_named, markdown_table
+from lstm_lab.training.loops import compiled_fit
+from lstm_lab.training.states import reset_rnn_states
 
 TITLE = "Stateful LSTM on the alphabet, its fix, and what `stateful` means"
 PROFILES = {
@@ -62,7 +63,7 @@ def main(argv=None):
     # ## 1. The tutorial, on Keras 3
     # One letter per batch (x = index / 26, one time step), the next letter one-hot.
     # Training is the tutorial's loop, 300 x (fit one epoch without shuffling, then reset),
-    # run as one compiled loop (lstm_lab.training.compiled_fit: same steps, same order).
+    # run as one compiled loop (lstm_lab.training.loops.compiled_fit: same steps, same order).
     epochs = settings["tutorial_epochs"]
     lab.progress(f"training the tutorial's stateful LSTM(50), batch size 1, {epochs} epochs")
     lab.reseed("tutorial model")
@@ -227,12 +228,12 @@ def main(argv=None):
 
 
 TRAINING_NOTE = {
-    "tensorflow": "Training runs through lstm_lab.training.compiled_fit: the model's own "
+    "tensorflow": "Training runs through lstm_lab.training.loops.compiled_fit: the model's own "
     "train_step on the same batches in the same order as the tutorial's fit loop, compiled "
     "into one TensorFlow loop. For the tutorial's model it gives the same weights as the fit "
     "loop, bit for bit (tests/test_training.py); the rotation model's 2000 epochs use XLA, "
     "which agrees with fit to float32 round-off.",
-    "jax": "Training runs through lstm_lab.training.compiled_fit: Keras's own JAX train_step "
+    "jax": "Training runs through lstm_lab.training.loops.compiled_fit: Keras's own JAX train_step "
     "in one jax.jit-compiled loop over every epoch, the same weights as the tutorial's fit "
     "loop bit for bit (tests/test_compiled.py). That includes what fit does wrong on JAX: it "
     "does not carry a stateful layer's state from batch to batch (experiment 09, K3-05), so "

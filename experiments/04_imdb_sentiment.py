@@ -24,15 +24,16 @@ from pathlib import Path
 import numpy as np
 
 from lstm_lab.backend import keras
-from lstm_lab.claims import same_shape
+from lstm_lab.claims.compare import same_shape
 from lstm_lab.data.imdb import OOV, code_of_a_rare_word, imdb_files_in, load_imdb
 from lstm_lab.errors import DataUnavailable
 from lstm_lab.experiment import Experiment, fingerprint, run
 from lstm_lab.models.baselines import tfidf_logistic_regression
 from lstm_lab.models.imdb import imdb_sentiment_lstm
-from lstm_lab.plots import training_curves
-from lstm_lab.render import markdown_table
-from lstm_lab.training import fit_with_backup, overfitting
+from lstm_lab.report.figures import training_curves
+from lstm_lab.report.markdown import markdown_table
+from lstm_lab.training.backup import fit_with_backup
+from lstm_lab.training.loops import overfitting
 
 TITLE = "IMDb sentiment LSTM: the seed's model, both truncation sides, and a TF-IDF baseline"
 PROFILES = {

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import to_numpy
-from lstm_lab.claims import max_abs_difference, within
+from lstm_lab.claims.compare import within
 from lstm_lab.data.text import (
     Vocabulary,
     corpus_in,
@@ -38,11 +39,11 @@ from lstm_lab.models.char_generator import (
     sample,
     stateful_copy,
 )
-from lstm_lab.plots import training_curves
 from lstm_lab.probes.masking import probe_masking
 from lstm_lab.probes.time_distributed import time_distributed_gap
-from lstm_lab.render import markdown_table
-from lstm_lab.training import fit_with_backup
+from lstm_lab.report.figures import training_curves
+from lstm_lab.report.markdown import markdown_table
+from lstm_lab.training.backup import fit_with_backup
 
 TITLE = "Character-level generator with TimeDistributed outputs, and one-step generation"
 PROFILES = {

@@ -20,11 +20,11 @@ import numpy as np
 from lstm_lab.data.sine import sine_window, training_windows
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.models.sine import roll_out, sine_rnn
-from lstm_lab.plots import roll_out_figure, training_curves
 from lstm_lab.probes.clipping import probe_clipping
 from lstm_lab.probes.exploding import largest_loss, train_recording
-from lstm_lab.render import markdown_table
-from lstm_lab.training import compiled_fit
+from lstm_lab.report.figures import roll_out_figure, training_curves
+from lstm_lab.report.markdown import markdown_table
+from lstm_lab.training.loops import compiled_fit
 
 TITLE = "Sine-wave RNN: carried vs reset state, free-running prediction, gradient clipping"
 PROFILES = {"full": {"iterations": 6000, "explosion_steps": 300},

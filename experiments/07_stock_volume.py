@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.claims import within
+from lstm_lab.claims.compare import within
 from lstm_lab.data.stocks import (
     FEATURES,
     TARGET,
@@ -34,9 +34,9 @@ from lstm_lab.errors import BadInput
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.models.baselines import regression_errors, volume_baselines
 from lstm_lab.models.stock import pytorch_parameter_count, train_and_predict_volume
-from lstm_lab.plots import actual_vs_predicted
 from lstm_lab.probes.recurrence import recurrent_kernel_effect
-from lstm_lab.render import markdown_table
+from lstm_lab.report.figures import actual_vs_predicted
+from lstm_lab.report.markdown import markdown_table
 
 TITLE = "Stock volume LSTM: the seed's pipeline in Keras, against naive baselines"
 # Quick keeps the 1000 epochs (2 s compiled): fewer leave the LSTM behind the baselines.

@@ -16,7 +16,7 @@ Claims: C000-01 … C000-04 (shared/claims.md).
 
 import numpy as np
 
-from lstm_lab.claims import max_abs_difference
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.data.sentences import generated_task, seed_task
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.models.regressor import (
@@ -26,7 +26,7 @@ from lstm_lab.models.regressor import (
     train_one_sentence_at_a_time,
 )
 from lstm_lab.probes.bidirectional import probe_last_output
-from lstm_lab.render import format_array, markdown_table
+from lstm_lab.report.markdown import format_array, markdown_table
 
 TITLE = "Token-sequence regression: per-token vs per-sentence heads, and a ReLU head that dies"
 PROFILES = {

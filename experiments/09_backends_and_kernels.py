@@ -16,10 +16,10 @@ Claims: K3-01 … K3-10 (shared/claims.md).
 import tempfile
 
 from lstm_lab.backend import BACKEND, BACKENDS, device_description, has_gpu, keras
-from lstm_lab.claims import within
+from lstm_lab.claims.compare import within
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.probes import kernels, saved_state
-from lstm_lab.render import format_named, markdown_table
+from lstm_lab.report.markdown import format_named, markdown_table
 
 TITLE = "Backends and kernels: Keras 3's promises for recurrent layers, per backend and device"
 PROFILES = {"full": {"gpu_timing_samples": 8192}, "quick": {"gpu_timing_samples": 1024}}

@@ -7,5 +7,5 @@ __version__ = "0.1.0"
 BACKENDS = ("tensorflow", "jax", "torch")  # the Keras 3 backends the lab runs on
 
 # Reports count wall time from here, the first import of the lab (TensorFlow's import included);
-# in a process forked by `run all --jobs` (lstm_lab.parallel), from the fork.
+# in a process forked by `run all --jobs` (lstm_lab.runners.local), from the fork.
 STARTED = time.perf_counter()

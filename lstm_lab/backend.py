@@ -136,7 +136,7 @@ if importlib.util.find_spec(_PACKAGE) is None:
 def import_before_forking():
     """Import Keras (and TensorFlow, its start-up lines filtered) without starting the
     backend's runtime: its threads, devices and caches. Processes forked from this one after
-    that (lstm_lab.parallel) skip the seconds the import takes and start the runtime
+    that (lstm_lab.runners.local) skip the seconds the import takes and start the runtime
     themselves, each with its own threads."""
     if BACKEND == "tensorflow":
         with _stderr_filtered():
@@ -213,7 +213,7 @@ def has_gpu():
 
 
 class _DropIntendedRetracingWarning(logging.Filter):
-    """lstm_lab.training.compiled_fit compiles one loop per model on purpose; TensorFlow's
+    """lstm_lab.training.loops.compiled_fit compiles one loop per model on purpose; TensorFlow's
     warning about several tf.functions being traced says nothing useful here."""
 
     def filter(self, record):

@@ -16,7 +16,6 @@ expectation, 2 bad input (one line on stderr, nothing half-written).
 """
 
 import argparse
-import ast
 import os
 import subprocess
 import sys
@@ -26,38 +25,14 @@ from pathlib import Path
 from lstm_lab import BACKENDS
 from lstm_lab.errors import BadInput
 from lstm_lab.experiment import OneLineParser, project_root
-from lstm_lab.results import locked, read_metrics, verdict_counts, write_index
-
-
-def find_experiments(experiments_dir):
-    """``{"03": Path(".../03_stateful_alphabet.py"), ...}`` in number order."""
-    if not experiments_dir.is_dir():
-        raise BadInput(f"no experiments directory at {experiments_dir}")
-    scripts = sorted(experiments_dir.glob("[0-9][0-9]_*.py"))
-    return {script.name[:2]: script for script in scripts}
-
-
-def first_docstring_line(script):
-    doc = ast.get_docstring(ast.parse(script.read_text()))
-    return doc.strip().splitlines()[0] if doc else ""
-
-
-def last_result(results_dir, name):
-    metrics_file = results_dir / name / "metrics.json"
-    if not metrics_file.exists():
-        return "not run yet"
-    try:
-        data = read_metrics(metrics_file)
-    except BadInput:
-        return "unreadable metrics.json"
-    counts, unexpected = verdict_counts(data["claims"])
-    verdicts = ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
-    expected = (
-        "every verdict as the lab expects"
-        if not unexpected
-        else f"not as expected: {', '.join(unexpected)}"
-    )
-    return f"{data['profile']} run: {verdicts}; {expected}"
+from lstm_lab.files import locked
+from lstm_lab.results.index import write_index
+from lstm_lab.runners.discover import (
+    find_experiments,
+    first_docstring_line,
+    last_result,
+    last_wall_seconds,
+)
 
 
 def command_list(args):
@@ -95,7 +70,7 @@ def command_run(args):
     jobs, options = jobs_option(args.options)
     started = time.perf_counter()
     if jobs > 1 and len(chosen) > 1:
-        from lstm_lab.parallel import run_scripts
+        from lstm_lab.runners.local import run_scripts
 
         # Longest first, by the last run in the results folder, else by the project's results.
         results_dir = Path(option_value(options, "--results-dir") or project_root() / "results")
@@ -110,7 +85,9 @@ def command_run(args):
                     f"unknown Keras backend {backend!r} (choose from {', '.join(BACKENDS)})"
                 )
             os.environ["KERAS_BACKEND"] = backend
-        outcomes = run_scripts(chosen, options, jobs, expected, preload="lstm_lab.preloaded")
+        outcomes = run_scripts(
+            chosen, options, jobs, expected, preload="lstm_lab.runners.preloaded"
+        )
         codes = [outcomes[script][0] for script in chosen]
     else:
         codes = []
@@ -134,19 +111,6 @@ def option_value(options, name):
         if word.startswith(name + "="):
             return word.partition("=")[2]
     return None
-
-
-def last_wall_seconds(results_dir, scripts):
-    """``{experiment: wall seconds of its last run}`` for those with a readable result."""
-    seconds = {}
-    for script in scripts:
-        try:
-            seconds[script.stem] = read_metrics(results_dir / script.stem / "metrics.json")[
-                "wall_seconds"
-            ]
-        except (BadInput, KeyError):
-            pass
-    return seconds
 
 
 def command_report(args):
@@ -183,7 +147,12 @@ def input_shape(text):
 def command_explain(args):
     import json
 
-    from lstm_lab.explain import explain_saved_model, explain_spec, render_markdown, render_text
+    from lstm_lab.explain.command import (
+        explain_saved_model,
+        explain_spec,
+        render_markdown,
+        render_text,
+    )
 
     if args.spec.endswith(".keras") or Path(args.spec).exists():
         if not Path(args.spec).is_file():
@@ -213,7 +182,7 @@ def chosen_experiments(args):
 
 
 def command_conformance(args):
-    from lstm_lab import conformance
+    from lstm_lab.runners import conformance
 
     chosen = chosen_experiments(args)
     options = ["--profile", args.profile, "--seed", str(args.seed)]
@@ -246,7 +215,7 @@ def command_sweep(args):
 
     from tqdm import tqdm
 
-    from lstm_lab import robustness, sweep
+    from lstm_lab.runners import sweep, sweep_report
 
     chosen = [script.stem for script in chosen_experiments(args)]
     if args.cpus_per_cell <= 0:
@@ -279,7 +248,7 @@ def command_sweep(args):
         + (f", Ray cluster at {args.address}" if args.address else ", local Ray"),
         "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    summary = robustness.write_report(sweep_dir, name, invocation)
+    summary = sweep_report.write_report(sweep_dir, name, invocation)
     with locked(args.results_dir):
         write_index(args.results_dir)  # it links the sweep's report
     pairs = len(summary["claims"])

@@ -21,7 +21,7 @@ import numpy as np
 
 from lstm_lab import BACKENDS
 from lstm_lab.errors import BadInput
-from lstm_lab.report import Report
+from lstm_lab.report.run_report import Report
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -134,9 +134,9 @@ class Experiment:
         return seed
 
     def show_history(self, history, every):
-        """With ``--verbose``, print a :func:`lstm_lab.training.compiled_fit` history."""
+        """With ``--verbose``, print a :func:`lstm_lab.training.loops.compiled_fit` history."""
         if self.args.verbose:
-            from lstm_lab.training import print_history
+            from lstm_lab.training.loops import print_history
 
             print_history(history, every)
 
@@ -158,14 +158,14 @@ class Experiment:
 
     def backup_dir(self, label):
         """``results/.<experiment>.backup-<label>``: where a long training keeps its backup
-        (:func:`lstm_lab.training.fit_with_backup`); removed by :meth:`finish`."""
+        (:func:`lstm_lab.training.backup.fit_with_backup`); removed by :meth:`finish`."""
         path = self.args.results_dir / f".{self.name}.backup-{label}"
         self._backups.append(path)
         return path
 
     def finish(self):
         """Write the report, then remove this run's backups; returns the exit code."""
-        from lstm_lab.training import remove_backup
+        from lstm_lab.training.backup import remove_backup
 
         code = self.report.write()
         for path in self._backups:

@@ -18,7 +18,7 @@ from lstm_lab.models.alphabet import (
     stateful_alphabet_lstm,
     with_batch_size,
 )
-from lstm_lab.training import compiled_fit
+from lstm_lab.training.loops import compiled_fit
 
 
 def test_the_tutorial_sequence_is_a_to_y_predicting_b_to_z():

@@ -15,7 +15,7 @@ import pytest
 
 from lstm_lab import cli
 from lstm_lab.experiment import run
-from lstm_lab.report import Report
+from lstm_lab.report.run_report import Report
 
 from conftest import ROOT
 

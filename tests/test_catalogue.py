@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from lstm_lab.catalogue import SEED_RATES, STATEMENTS, TRAINING_CLAIMS, seed_rate, source_of
-from lstm_lab.explanations import EXPLANATIONS
-from lstm_lab.sources import QUOTES, SOURCES, quote_of, render_sources
+from lstm_lab.claims.catalogue import SEED_RATES, STATEMENTS, TRAINING_CLAIMS, seed_rate, source_of
+from lstm_lab.claims.explanations import EXPLANATIONS
+from lstm_lab.claims.sources import QUOTES, SOURCES, quote_of, render_sources
 
 from conftest import ROOT, shared_file
 

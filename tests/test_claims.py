@@ -1,16 +1,9 @@
 import numpy as np
 import pytest
 
-from lstm_lab.claims import (
-    check,
-    check_failed,
-    check_not_run,
-    exactly,
-    jsonable,
-    same_labels,
-    same_shape,
-    within,
-)
+from lstm_lab.arrays import jsonable
+from lstm_lab.claims.compare import exactly, same_labels, same_shape, within
+from lstm_lab.claims.verdict import check, check_failed, check_not_run
 
 
 def test_same_shape_treats_none_as_a_dimension():

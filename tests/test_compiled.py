@@ -1,5 +1,5 @@
-"""lstm_lab.compiled on each Keras backend, one subprocess per backend (the backend is fixed
-when Keras is imported). JAX runs where it is installed; torch is installed in CI."""
+"""lstm_lab.training.per_backend on each Keras backend, one subprocess per backend (the backend
+is fixed when Keras is imported). JAX runs where it is installed; torch is installed in CI."""
 
 import functools
 import importlib.util
@@ -17,11 +17,12 @@ CHECK = """
 import json
 import numpy as np
 from lstm_lab.backend import keras
-from lstm_lab.compiled import one_step_function
+from lstm_lab.training.per_backend import one_step_function
 from lstm_lab.data.alphabet import tutorial_sequence
 from lstm_lab.models.alphabet import stateful_alphabet_lstm
 from lstm_lab.probes.exploding import train_recording
-from lstm_lab.training import compiled_fit, fit_tutorial_way, reset_rnn_states
+from lstm_lab.training.loops import compiled_fit, fit_tutorial_way
+from lstm_lab.training.states import reset_rnn_states
 
 result = {"backend": keras.backend.backend()}
 x, y = tutorial_sequence()

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from lstm_lab import conformance
 from lstm_lab.cli import main
 from lstm_lab.errors import BadInput
+from lstm_lab.runners import conformance
 
 
 def write_run(results, backend, name, verdicts, profile="quick"):

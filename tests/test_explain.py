@@ -8,8 +8,8 @@ import pytest
 
 from lstm_lab import cli
 from lstm_lab.errors import BadInput
-from lstm_lab.explain import REFERENCE, explain_spec
-from lstm_lab.layer_spec import parse
+from lstm_lab.explain.command import REFERENCE, explain_spec
+from lstm_lab.explain.spec import parse
 
 # every kind with every wrapper, sequences and states; without sequences for a few
 GRID = [
@@ -132,7 +132,7 @@ def test_the_command_prints_text_markdown_and_json_and_rejects_bad_input(tmp_pat
 
 def test_a_saved_model_is_explained_layer_by_layer_in_place(tmp_path):
     from lstm_lab.backend import keras
-    from lstm_lab.explain import explain_saved_model
+    from lstm_lab.explain.command import explain_saved_model
 
     model = keras.Sequential(
         [

@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from lstm_lab import builds, catalogue
+from lstm_lab import builds
+from lstm_lab.claims import catalogue
 from lstm_lab.probes.fresh_process import (
     crash_site,
     describe_death,

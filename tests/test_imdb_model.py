@@ -3,7 +3,7 @@ import pytest
 
 from lstm_lab.backend import keras
 from lstm_lab.models.imdb import imdb_sentiment_lstm
-from lstm_lab.training import fit_with_backup, remove_backup
+from lstm_lab.training.backup import fit_with_backup, remove_backup
 
 
 def small_data(n=96, seed=0):

@@ -8,7 +8,7 @@ import pytest
 
 from lstm_lab.cli import jobs_option
 from lstm_lab.errors import BadInput
-from lstm_lab.parallel import run_scripts, thread_limits
+from lstm_lab.runners.local import run_scripts, thread_limits
 
 from conftest import run_python
 

@@ -4,12 +4,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from lstm_lab import results as results_module
-from lstm_lab.claims import check, check_failed, exactly
+from lstm_lab import files
+from lstm_lab.claims.compare import exactly
+from lstm_lab.claims.verdict import check, check_failed
 from lstm_lab.errors import BadInput
-from lstm_lab.render import markdown_table, short
-from lstm_lab.report import Report
-from lstm_lab.results import write_folder_atomically, write_index
+from lstm_lab.files import write_folder_atomically
+from lstm_lab.report.markdown import markdown_table, short
+from lstm_lab.report.run_report import Report
+from lstm_lab.results.index import write_index
 
 
 def make_report(results_dir, name="99_demo"):
@@ -139,7 +141,7 @@ def test_a_swap_interrupted_between_renames_is_recovered(tmp_path):
     leftover.mkdir()
     (leftover / "report.md").write_text("previous")
 
-    results_module._recover_interrupted_swap(final)
+    files._recover_interrupted_swap(final)
     assert (final / "report.md").read_text() == "previous" and not leftover.exists()
 
     write_folder_atomically(final, {"report.md": b"new"})

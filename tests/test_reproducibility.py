@@ -3,7 +3,7 @@ against its committed report."""
 
 import json
 
-from lstm_lab.reproducibility import ONE_MACHINE, agrees, differences_from, metric_tolerances
+from lstm_lab.report.tolerances import ONE_MACHINE, agrees, differences_from, metric_tolerances
 
 from conftest import ROOT, run_python
 

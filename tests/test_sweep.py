@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from lstm_lab import robustness
 from lstm_lab.cli import seed_list
 from lstm_lab.errors import BadInput
+from lstm_lab.runners import sweep_report
 
 from conftest import ROOT, run_python
 
@@ -110,7 +110,7 @@ def test_verdicts_become_counts_and_metrics_spreads(tmp_path):
     for seed, verdict, loss in [(7, "confirmed", 1.0), (8, "refuted", 2.0), (9, "confirmed", 6.0)]:
         write_cell(tmp_path, "tensorflow", seed, verdict, loss)
     write_cell(tmp_path, "jax", 7, "confirmed", 0.5)
-    summary = robustness.summarise(robustness.cell_runs(tmp_path))
+    summary = sweep_report.summarise(sweep_report.cell_runs(tmp_path))
     rows = {row["backend"]: row for row in summary["claims"]}
     assert (rows["tensorflow"]["confirmed"], rows["tensorflow"]["runs"]) == (2, 3)
     assert rows["tensorflow"]["verdicts"] == ["confirmed", "refuted", "confirmed"]
@@ -128,11 +128,11 @@ def test_verdicts_become_counts_and_metrics_spreads(tmp_path):
 def test_a_claim_without_a_seed_rate_must_hold_on_every_seed(tmp_path):
     for seed, verdict in [(7, "confirmed"), (8, "confirmed"), (9, "refuted")]:
         write_cell(tmp_path, "tensorflow", seed, verdict, 1.0, claim_id="C004-06")
-    [row] = robustness.summarise(robustness.cell_runs(tmp_path))["claims"]
+    [row] = sweep_report.summarise(sweep_report.cell_runs(tmp_path))["claims"]
     assert row["seed_rate"] is None and row["required"] == 3 and not row["rate_holds"]
     invocation = {"command": "python -m lstm_lab sweep", "cells_run": 3, "failed": 0}
     invocation.update({"wall_seconds": 9.5, "machine": "x86_64, 2 cores, local Ray"})
-    robustness.write_report(tmp_path, "demo", invocation)
+    sweep_report.write_report(tmp_path, "demo", invocation)
     report = (tmp_path / "report.md").read_text()
     assert (
         "- C004-06 (03) on tensorflow: confirmed on 2 of 3 seeds; expected every seed, "
@@ -140,8 +140,8 @@ def test_a_claim_without_a_seed_rate_must_hold_on_every_seed(tmp_path):
     )
     assert "3 cells run (0 failed) in 9.5 s wall time on x86_64, 2 cores, local Ray" in report
     # A second invocation that ran nothing adds no line; one that ran cells does.
-    robustness.write_report(tmp_path, "demo", {**invocation, "cells_run": 0})
-    robustness.write_report(tmp_path, "demo", {**invocation, "wall_seconds": 3.0})
+    sweep_report.write_report(tmp_path, "demo", {**invocation, "cells_run": 0})
+    sweep_report.write_report(tmp_path, "demo", {**invocation, "wall_seconds": 3.0})
     invocations = json.loads((tmp_path / "summary.json").read_text())["invocations"]
     assert [run["wall_seconds"] for run in invocations] == [9.5, 3.0]
 

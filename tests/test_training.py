@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from lstm_lab.backend import keras
-from lstm_lab.callbacks import ResetStatesAfterEpoch
 from lstm_lab.data.alphabet import rotated_sequences, tutorial_sequence
 from lstm_lab.models.alphabet import stateful_alphabet_lstm
-from lstm_lab.training import compiled_fit, fit_tutorial_way
+from lstm_lab.training.callbacks import ResetStatesAfterEpoch
+from lstm_lab.training.loops import compiled_fit, fit_tutorial_way
 
 EPOCHS = 4
 
@@ -91,7 +91,7 @@ def test_incomplete_batches_are_refused():
 
 
 def test_print_history_shows_every_nth_epoch_and_the_last(capsys):
-    from lstm_lab.training import print_history
+    from lstm_lab.training.loops import print_history
 
     print_history({"loss": np.array([4.0, 3.0, 2.0, 1.0, 0.5])}, every=2)
     lines = capsys.readouterr().out.splitlines()

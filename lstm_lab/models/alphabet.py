@@ -3,9 +3,9 @@
 import numpy as np
 
 from lstm_lab.backend import keras
-from lstm_lab.compiled import one_step_function
 from lstm_lab.data.alphabet import N_LETTERS, STEPS, encode
-from lstm_lab.training import reset_rnn_states
+from lstm_lab.training.per_backend import one_step_function
+from lstm_lab.training.states import reset_rnn_states
 
 
 def stateful_alphabet_lstm(units=50, batch_size=1, unroll=True):

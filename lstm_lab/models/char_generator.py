@@ -7,8 +7,8 @@ trained on windows whose targets are the inputs shifted by one character.
 import numpy as np
 
 from lstm_lab.backend import BACKEND, keras
-from lstm_lab.compiled import one_step_function
-from lstm_lab.training import reset_rnn_states
+from lstm_lab.training.per_backend import one_step_function
+from lstm_lab.training.states import reset_rnn_states
 
 
 def char_generator(vocabulary_size, embedding_dim=32, units=256, batch_size=None, stateful=False):

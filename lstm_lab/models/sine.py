@@ -3,8 +3,8 @@
 import numpy as np
 
 from lstm_lab.backend import keras
-from lstm_lab.compiled import one_step_function
-from lstm_lab.training import reset_rnn_states
+from lstm_lab.training.per_backend import one_step_function
+from lstm_lab.training.states import reset_rnn_states
 
 
 def sine_rnn(units=16, steps=50, stateful=False, learning_rate=0.01, **clipping):

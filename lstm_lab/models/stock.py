@@ -1,7 +1,7 @@
 """The stock-volume LSTM of seed 001 in Keras (claim C001-03)."""
 
 from lstm_lab.backend import keras, to_numpy
-from lstm_lab.training import compiled_fit
+from lstm_lab.training.loops import compiled_fit
 
 
 def stock_volume_lstm(features=5, window=1, hidden=2, learning_rate=1e-3):

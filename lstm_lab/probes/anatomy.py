@@ -58,7 +58,7 @@ def expected_outputs(kind, wrapper, return_sequences, return_state, layers, unit
 def output_names(a):
     """Each output's name in plain words, in the order Keras returns them (the rules above).
     ``a``: ``{kind, units, wrapper, return_sequences, return_state, go_backwards}``, as
-    :func:`lstm_lab.explain.anatomy_of` reads them from a layer."""
+    :func:`lstm_lab.explain.command.anatomy_of` reads them from a layer."""
     u = a["units"]
     every = "h at every step"
     if a["go_backwards"]:

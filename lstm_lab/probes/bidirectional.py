@@ -6,8 +6,8 @@ be equal, so a report can show the numbers behind each verdict.
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
-from lstm_lab.claims import max_abs_difference
 
 
 def _random(shape, seed):

@@ -15,8 +15,8 @@ whatever the input. One step of a Keras ``LSTM`` from a given (h, c) then shows:
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
-from lstm_lab.claims import max_abs_difference
 from lstm_lab.references import numpy_cells
 
 SATURATE = 50.0

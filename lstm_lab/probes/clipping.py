@@ -9,8 +9,8 @@ norm. The functions here do both in NumPy, and ask a Keras optimizer what it doe
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras
-from lstm_lab.claims import max_abs_difference
 
 
 def clip_each(gradients, threshold):

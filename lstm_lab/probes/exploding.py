@@ -5,8 +5,8 @@ the gradients' joint norm at every step, with and without clipping."""
 import numpy as np
 
 from lstm_lab.backend import keras
-from lstm_lab.compiled import sgd_steps_recording_norms
 from lstm_lab.data.sine import training_windows
+from lstm_lab.training.per_backend import sgd_steps_recording_norms
 
 
 def train_recording(steps=300, gain=4.0, learning_rate=0.1, seed=0, **clipping):

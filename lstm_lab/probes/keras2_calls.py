@@ -38,7 +38,7 @@ KERAS2_CALLS = [
     (
         "model.reset_states()",
         _model_reset_states,
-        "layer.reset_state() on each stateful layer (lstm_lab.training.reset_rnn_states)",
+        "layer.reset_state() on each stateful layer (lstm_lab.training.states.reset_rnn_states)",
     ),
 ]
 

@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
-from lstm_lab.claims import max_abs_difference
 from lstm_lab.errors import error_summary
 
 LAYERS = ("LSTM", "GRU", "SimpleRNN")

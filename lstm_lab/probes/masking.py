@@ -3,8 +3,8 @@
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras
-from lstm_lab.claims import max_abs_difference
 
 
 def _final_state_model(units, features, masked, seed):

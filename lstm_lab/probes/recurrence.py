@@ -6,8 +6,8 @@ zeros: zeroing it cannot change any prediction.
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import to_numpy
-from lstm_lab.claims import max_abs_difference
 
 
 def recurrent_kernel_effect(model, x, layer_name="lstm"):

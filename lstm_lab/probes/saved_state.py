@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import BACKEND, keras, to_numpy
 from lstm_lab.builds import environment_line
-from lstm_lab.claims import max_abs_difference
 from lstm_lab.errors import error_summary
 from lstm_lab.probes.fresh_process import run_json
-from lstm_lab.training import reset_rnn_states
+from lstm_lab.training.states import reset_rnn_states
 
 BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 

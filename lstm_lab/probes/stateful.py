@@ -8,10 +8,10 @@ verdict.
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
-from lstm_lab.claims import max_abs_difference
 from lstm_lab.errors import error_summary
-from lstm_lab.training import reset_rnn_states
+from lstm_lab.training.states import reset_rnn_states
 
 # Keras 3.0 to 3.11 accepted a batch of another size and broadcast it over the stored
 # states (keras-team/keras#21183); 3.12.0 added the ValueError (keras-team/keras#21742).

@@ -4,8 +4,8 @@ In Keras 3 ``Dense`` applies to the last axis of any input, so on the (batch, st
 output of an LSTM a plain ``Dense`` with the same weights gives the same numbers.
 """
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
-from lstm_lab.claims import max_abs_difference
 
 
 def time_distributed_gap(model, x, sequence_layer="lstm", head_layer="next_character"):

@@ -12,7 +12,7 @@ column) from several random starts, with the NumPy LSTM of
 import numpy as np
 from scipy.optimize import least_squares
 
-from lstm_lab.claims import max_abs_difference
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.references import numpy_cells
 
 DEFAULT_BIAS = np.array([0.0, 1.0, 0.0, 0.0])  # gates i, f, c, o; unit_forget_bias sets f to 1

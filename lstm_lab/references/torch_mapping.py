@@ -20,8 +20,8 @@ PyTorch ``weight_ih`` (k·u, f), ``weight_hh`` (k·u, u), ``bias_ih`` and ``bias
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
-from lstm_lab.claims import max_abs_difference
 
 TOLERANCE = 1e-5
 

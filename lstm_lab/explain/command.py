@@ -1,6 +1,6 @@
 """What a recurrent layer returns, named and proven on the spot (``lstm-lab explain``).
 
-For every recurrent layer of a spec (:mod:`lstm_lab.layer_spec`) or of a saved ``.keras``
+For every recurrent layer of a spec (:mod:`lstm_lab.explain.spec`) or of a saved ``.keras``
 model, on the installed backend:
 
 - each output in plain words ("backward direction, final cell state c") with its shape, the
@@ -368,9 +368,9 @@ def random_input(shape, seed, padded):
 
 
 def explain_spec(spec, input_shape=(2, 5, 3), seed=0):
-    """Every recurrent layer of a :mod:`lstm_lab.layer_spec` spec, stacked, on random input."""
+    """Every recurrent layer of a :mod:`lstm_lab.explain.spec` spec, stacked, on random input."""
     from lstm_lab.backend import keras
-    from lstm_lab.layer_spec import parse
+    from lstm_lab.explain.spec import parse
 
     calls = parse(spec)
     keras.utils.set_random_seed(seed)
@@ -499,7 +499,7 @@ def render_text(explained):
 
 
 def render_markdown(explained):
-    from lstm_lab.render import markdown_table
+    from lstm_lab.report.markdown import markdown_table
 
     parts = []
     for number, e in enumerate(explained, 1):

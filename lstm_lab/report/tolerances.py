@@ -20,8 +20,8 @@ The verdicts do not depend on these digits: a claim's own tolerance is in its ro
 import json
 from pathlib import Path
 
-from lstm_lab.results import results_root
-from lstm_lab.robustness import numbers_in
+from lstm_lab.arrays import numbers_in
+from lstm_lab.results.layout import results_root
 
 ONE_MACHINE = "not measured across machines"
 

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 from lstm_lab.errors import BadInput
-from lstm_lab.render import markdown_table, short, verdict_text
-from lstm_lab.results import locked, read_metrics, write_file_atomically, write_index
-from lstm_lab.robustness import seed_counts
+from lstm_lab.files import locked, write_file_atomically
+from lstm_lab.report.markdown import markdown_table, short, verdict_text
+from lstm_lab.results.index import read_metrics, write_index
+from lstm_lab.results.layout import seed_counts
 
 REFERENCE_BACKEND = "tensorflow"
 SEED_COUNT_KEYS = ("sweep", "runs", "as_expected", "required", "rate_holds", "robust")

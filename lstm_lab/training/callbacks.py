@@ -1,5 +1,5 @@
 """Keras callbacks of the lab: a state reset after every epoch, and the backup record of
-:func:`lstm_lab.training.fit_with_backup`.
+:func:`lstm_lab.training.backup.fit_with_backup`.
 
 Their own module because a class that subclasses a Keras class loads Keras when it is
 defined: the modules that experiments import at start-up stay free of that, so ``--help``
@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from lstm_lab.backend import keras
-from lstm_lab.training import replace_atomically, reset_rnn_states
+from lstm_lab.files import replace_atomically
+from lstm_lab.training.states import reset_rnn_states
 
 
 class ResetStatesAfterEpoch(keras.callbacks.Callback):

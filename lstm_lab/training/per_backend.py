@@ -37,7 +37,7 @@ def one_step_function(model):
 def _one_step_jax(model):
     import jax
 
-    from lstm_lab.training import stateful_layers
+    from lstm_lab.training.states import stateful_layers
 
     # A stateful layer's states are not among the model's variables (experiment 09, K3-05),
     # so they are passed in and read back explicitly.
@@ -93,7 +93,7 @@ def _all_epochs_jax(model, x_batches, y_batches, epochs):
     import jax
     import jax.numpy as jnp
 
-    from lstm_lab.training import reset_rnn_states, stateful_layers
+    from lstm_lab.training.states import reset_rnn_states, stateful_layers
 
     # The states the train step carries from batch to batch are the stateful layers' states
     # among the non-trainable variables (none in Keras 3.15, see above); the reset after each
@@ -139,7 +139,7 @@ def _all_epochs_jax(model, x_batches, y_batches, epochs):
 def _all_epochs_torch(model, x_batches, y_batches, epochs):
     import torch
 
-    from lstm_lab.training import reset_rnn_states, stateful_layers
+    from lstm_lab.training.states import reset_rnn_states, stateful_layers
 
     trainable = model.trainable_variables
     states = [variable for layer in stateful_layers(model) for variable in layer.states]
@@ -178,7 +178,7 @@ def _all_epochs_torch(model, x_batches, y_batches, epochs):
 def _all_epochs_tensorflow(model, x_batches, y_batches, epochs, jit_compile):
     import tensorflow as tf
 
-    from lstm_lab.training import reset_rnn_states
+    from lstm_lab.training.states import reset_rnn_states
 
     n_batches = len(x_batches)
     x_batches, y_batches = tf.constant(x_batches), tf.constant(y_batches)

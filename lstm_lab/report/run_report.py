@@ -5,11 +5,10 @@
     report.figure("training_loss", fig, "Training loss per epoch")
     return report.write()          # 0 when every verdict is as expected, else 1
 
-:meth:`Report.write` renders ``report.md`` (:mod:`lstm_lab.render`) and ``metrics.json``,
-writes them with the figures atomically and refreshes the index (:mod:`lstm_lab.results`).
+:meth:`Report.write` renders ``report.md`` (:mod:`lstm_lab.report.markdown`) and ``metrics.json``,
+writes them with the figures atomically and refreshes the index (:mod:`lstm_lab.results.index`).
 """
 
-import io
 import json
 import math
 import os
@@ -20,26 +19,16 @@ from importlib import metadata
 from pathlib import Path
 
 import lstm_lab
-from lstm_lab.catalogue import backend_expectation, describe_seed_rate, seed_rate
-from lstm_lab.claims import (
-    VERDICTS,
-    Claim,
-    check,
-    check_failed,
-    check_not_run,
-    exactly,
-    jsonable,
-)
-from lstm_lab.render import render_markdown, short
-from lstm_lab.reproducibility import metric_tolerances
-from lstm_lab.results import (
-    SOURCES_NAME,
-    check_writable,
-    publish,
-    results_root,
-    sweeps_covering,
-)
-from lstm_lab.robustness import numbers_in
+from lstm_lab.arrays import jsonable, numbers_in
+from lstm_lab.claims.catalogue import backend_expectation, describe_seed_rate, seed_rate
+from lstm_lab.claims.compare import exactly
+from lstm_lab.claims.verdict import VERDICTS, Claim, check, check_failed, check_not_run
+from lstm_lab.files import check_writable
+from lstm_lab.report.figures import png_bytes
+from lstm_lab.report.markdown import render_markdown, short
+from lstm_lab.report.tolerances import metric_tolerances
+from lstm_lab.results.index import publish
+from lstm_lab.results.layout import SOURCES_NAME, results_root, sweeps_covering
 
 
 def json_compliant(value):
@@ -53,16 +42,6 @@ def json_compliant(value):
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
-
-
-def png_bytes(fig, dpi=110):
-    """A matplotlib figure as PNG bytes; the figure is closed (plots.py lays it out tightly)."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 def library_versions(backend="tensorflow"):
@@ -114,8 +93,8 @@ class Report:
 
     # -- collecting -------------------------------------------------------------------
     def add(self, claim):
-        """Record a :class:`~lstm_lab.claims.Claim` with the catalogue's expectations for this
-        backend and profile, and print its verdict."""
+        """Record a :class:`~lstm_lab.claims.verdict.Claim` with the catalogue's expectations
+        for this backend and profile, and print its verdict."""
         if claim.verdict != "not run":
             claim = self._with_expectations(claim)
         self.claims.append(claim)
@@ -131,7 +110,7 @@ class Report:
     def check(
         self, claim_id, documented, observed, compare=exactly, not_run_because=None, **options
     ):
-        """Compare and record in one call: :func:`lstm_lab.claims.check`'s arguments
+        """Compare and record in one call: :func:`lstm_lab.claims.verdict.check`'s arguments
         (``expect``, ``evidence``, ``tolerance``), ``compare`` by default :func:`exactly`.
         On a backend where the catalogue expects another verdict, that is the expectation.
 
@@ -174,7 +153,7 @@ class Report:
 
     def metric(self, name, value, tolerance=None, why=None):
         """Record a metric. ``tolerance`` (with ``why``): how far it may differ on another
-        machine, where no sweep measures that (:mod:`lstm_lab.reproducibility`); for a
+        machine, where no sweep measures that (:mod:`lstm_lab.report.tolerances`); for a
         dictionary of numbers it applies to each."""
         self.metrics[name] = value
         if tolerance is not None:

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from lstm_lab.builds import has_trait
-from lstm_lab.sources import source_for
+from lstm_lab.claims.sources import source_for
 
 STATEMENTS = {
     # 000: LSTM regression output on token sequences (PyTorch Q&A)
@@ -273,7 +273,7 @@ def seed_rate(claim_id, profile, backend=None):
 
 
 def source_of(claim_id):
-    """Where a claim comes from, by title (:mod:`lstm_lab.sources`): a source document, the
+    """Where a claim comes from, by title (:mod:`lstm_lab.claims.sources`): a source document, the
     Keras reference and issue it cites, or the lab itself for ``L-`` ids."""
     statement_of(claim_id)  # unknown ids fail here, with their name
     if claim_id.startswith("K3-"):
@@ -294,4 +294,4 @@ def statement_of(claim_id):
     try:
         return STATEMENTS[claim_id]
     except KeyError:
-        raise KeyError(f"claim id {claim_id!r} is not in lstm_lab.catalogue") from None
+        raise KeyError(f"claim id {claim_id!r} is not in lstm_lab.claims.catalogue") from None

@@ -5,9 +5,9 @@ import json
 
 import numpy as np
 
-from lstm_lab.claims import within_seed_rate
-from lstm_lab.explanations import explanation_of
-from lstm_lab.sources import quote_of, source_for
+from lstm_lab.claims.explanations import explanation_of
+from lstm_lab.claims.sources import quote_of, source_for
+from lstm_lab.claims.verdict import within_seed_rate
 
 
 def short(value, limit=60):

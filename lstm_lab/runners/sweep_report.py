@@ -1,9 +1,9 @@
 """A sweep's verdicts as rates: every claim "confirmed in k of N seeds" on every backend, and
-every metric's spread, from the cells' metrics.json files (:mod:`lstm_lab.sweep` runs them).
+every metric's spread, from the cells' metrics.json files (:mod:`lstm_lab.runners.sweep` runs them).
 
 ``results/sweeps/<name>/report.md`` and ``summary.json``, with one strip plot per experiment.
 A claim is *robust* on a backend when its verdict is the same on every seed. A training claim
-has a seed rate in the catalogue (:data:`lstm_lab.catalogue.SEED_RATES`): the sweep checks it
+has a seed rate in the catalogue (:data:`lstm_lab.claims.catalogue.SEED_RATES`): the sweep checks it
 (*rate holds*); every other claim is expected to be as expected on every seed.
 
 A sweep may be run in several invocations into one folder (more experiments, another
@@ -12,15 +12,16 @@ time (``invocations.json``).
 """
 
 import json
-import math
 import time
 from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.catalogue import seed_rate
-from lstm_lab.render import markdown_table, short
-from lstm_lab.results import read_metrics, write_file_atomically
+from lstm_lab.arrays import numbers_in
+from lstm_lab.claims.catalogue import seed_rate
+from lstm_lab.files import write_file_atomically
+from lstm_lab.report.markdown import markdown_table, short
+from lstm_lab.results.index import read_metrics
 
 INVOCATIONS_FILE = "invocations.json"
 
@@ -30,19 +31,6 @@ def cell_runs(sweep_dir):
     order."""
     runs = [read_metrics(path) for path in Path(sweep_dir).glob("cells/*/seed-*/*/metrics.json")]
     return sorted(runs, key=lambda r: (r["experiment"], r.get("backend", ""), r["seed"]))
-
-
-def numbers_in(metrics, prefix=""):
-    """``{"a/b": 0.5, ...}``: the finite numbers of a (nested) metrics dictionary."""
-    found = {}
-    for name, value in metrics.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, dict):
-            found.update(numbers_in(value, key + "/"))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            if math.isfinite(value):
-                found[key] = float(value)
-    return found
 
 
 def summarise(runs):
@@ -150,8 +138,7 @@ def rate_text(row):
 
 def strip_figures(summary):
     """``{file name: PNG bytes}``: per experiment, every metric's value on each seed."""
-    from lstm_lab.plots import seed_strips
-    from lstm_lab.report import png_bytes
+    from lstm_lab.report.figures import png_bytes, seed_strips
 
     figures = {}
     for experiment in sorted({row["experiment"] for row in summary["metrics"]}):
@@ -305,21 +292,6 @@ def recorded_invocations(sweep_dir, invocation=None):
         invocations.append(invocation)
     write_file_atomically(path, (json.dumps(invocations, indent=2) + "\n").encode())
     return invocations
-
-
-def seed_counts(results_dir, profile):
-    """``{(claim id, backend): row}`` from the sweeps in ``results_dir/sweeps`` of
-    ``profile``: each claim's row from the sweep with the most seeds of it on that backend."""
-    best = {}
-    for summary_file in sorted(Path(results_dir).glob("sweeps/*/summary.json")):
-        summary = json.loads(summary_file.read_text())
-        if summary.get("profile") != profile:
-            continue
-        for row in summary["claims"]:
-            key = (row["id"], row["backend"])
-            if key not in best or row["runs"] > best[key]["runs"]:
-                best[key] = {**row, "sweep": summary_file.parent.name}
-    return best
 
 
 def write_report(sweep_dir, name, invocation=None):

@@ -26,7 +26,8 @@ from lstm_lab.data.imdb import imdb_files_in
 from lstm_lab.data.stocks import prices_in
 from lstm_lab.data.text import corpus_in
 from lstm_lab.errors import BadInput
-from lstm_lab.results import publish, read_metrics, write_file_atomically
+from lstm_lab.files import write_file_atomically
+from lstm_lab.results.index import publish, read_metrics
 
 FAILED_FILE = "failed.json"
 STDERR_KEPT = 2000  # characters of a failed cell's stderr kept in failed.json

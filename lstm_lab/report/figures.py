@@ -1,5 +1,7 @@
 """Figures shared by the experiments (matplotlib, drawn off-screen)."""
 
+import io
+
 import numpy as np
 
 
@@ -130,3 +132,13 @@ def seed_strips(values_by_metric, title):
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def png_bytes(fig, dpi=110):
+    """A matplotlib figure as PNG bytes; the figure is closed (plots.py lays it out tightly)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()

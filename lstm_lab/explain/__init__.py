@@ -1,0 +1,1 @@
+"""``lstm-lab explain``: a layer's outputs named, checked and proven against its equations."""

@@ -1,0 +1,52 @@
+"""The experiment scripts: where they are, what each is about, and what their last runs
+recorded.
+"""
+
+import ast
+
+from lstm_lab.errors import BadInput
+from lstm_lab.results.index import read_metrics, verdict_counts
+
+
+def find_experiments(experiments_dir):
+    """``{"03": Path(".../03_stateful_alphabet.py"), ...}`` in number order."""
+    if not experiments_dir.is_dir():
+        raise BadInput(f"no experiments directory at {experiments_dir}")
+    scripts = sorted(experiments_dir.glob("[0-9][0-9]_*.py"))
+    return {script.name[:2]: script for script in scripts}
+
+
+def first_docstring_line(script):
+    doc = ast.get_docstring(ast.parse(script.read_text()))
+    return doc.strip().splitlines()[0] if doc else ""
+
+
+def last_result(results_dir, name):
+    metrics_file = results_dir / name / "metrics.json"
+    if not metrics_file.exists():
+        return "not run yet"
+    try:
+        data = read_metrics(metrics_file)
+    except BadInput:
+        return "unreadable metrics.json"
+    counts, unexpected = verdict_counts(data["claims"])
+    verdicts = ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
+    expected = (
+        "every verdict as the lab expects"
+        if not unexpected
+        else f"not as expected: {', '.join(unexpected)}"
+    )
+    return f"{data['profile']} run: {verdicts}; {expected}"
+
+
+def last_wall_seconds(results_dir, scripts):
+    """``{experiment: wall seconds of its last run}`` for those with a readable result."""
+    seconds = {}
+    for script in scripts:
+        try:
+            seconds[script.stem] = read_metrics(results_dir / script.stem / "metrics.json")[
+                "wall_seconds"
+            ]
+        except (BadInput, KeyError):
+            pass
+    return seconds
