@@ -5,7 +5,7 @@ Rows:
 
 1. PyTorch eager (Embedding -> nn.LSTM -> Linear, BCE with logits, Adam): the reference;
 2. on each Keras backend (each in a fresh process, since Keras fixes its backend at import):
-   plain ``model.fit`` with the seed's compile (adam, binary cross-entropy), and the lab's
+   plain ``model.fit`` with the source's compile (adam, binary cross-entropy), and the lab's
    way (``lstm_lab.models.imdb``, ``fast=True``: the LSTM's input projection taken out of its
    loop, ``ProjectedInputLSTM``, XLA and 25 batches per compiled call; on torch Keras allows
    neither of the last two and the projection alone made the epoch slower, 31.0 s against

@@ -50,9 +50,9 @@ def main(argv=None):
     lab = Experiment(__doc__, "01_return_sequences_and_state", TITLE, PROFILES, argv)
     report = lab.report
 
-    # ## 1. The four settings, on the seed's (6, 3) input
+    # ## 1. The four settings, on the source's (6, 3) input
     # One LSTM(1) per setting, all with the same (freshly initialised) weights.
-    lab.progress("1/5 the four settings of LSTM(1) on the seed's (6, 3) input")
+    lab.progress("1/5 the four settings of LSTM(1) on the source's (6, 3) input")
     lab.reseed("LSTM(1) weights")
     models = {name: recurrent_probe("LSTM", units=1, **flags) for name, flags in SETTINGS.items()}
     share_weights(models.values())
@@ -140,7 +140,7 @@ def main(argv=None):
                  f"recurrent weights are fixed only to about {determined:.0e}")
     figure = printed_vs_reproduced(printed.SEQUENCES, reproduced["both"][0][..., 0],
                                    printed.FINAL_C, reproduced["both"][2][:, 0])
-    report.figure("printed_vs_reproduced", figure, "The seed's printed h (per step) and c "
+    report.figure("printed_vs_reproduced", figure, "The source's printed h (per step) and c "
                   "(final), and Keras 3 with the recovered weights")
 
     # ## 3. The same relations for GRU and SimpleRNN
@@ -214,7 +214,7 @@ def main(argv=None):
     report.metric("numpy_vs_keras", differences, tolerance=1e-6,
                   why="float32 rounding (C002-12's tolerance)")
     report.note(
-        "The seed's printed numbers cannot be reproduced by seeding on any current Keras: its "
+        "The source's printed numbers cannot be reproduced by seeding on any current Keras: its "
         "initialisers and random streams changed. Recovering the weights shows the numbers are "
         "consistent with one LSTM(1) and Keras's default equations (sigmoid gates, unit forget "
         "bias)."

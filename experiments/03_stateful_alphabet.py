@@ -40,7 +40,7 @@ from lstm_lab.probes import stateful
 from lstm_lab.probes.keras2_calls import probe_keras2_calls
 from lstm_lab.report.figures import correctness_heatmap, training_curves
 from lstm_lab.report.markdown import format_named, markdown_table
-from lstm_lab.training.loops import compiled_fit
+from lstm_lab.training.loops import compiled_fit, how_compiled_fit_trains
 from lstm_lab.training.states import reset_rnn_states
 
 TITLE = "Stateful LSTM on the alphabet, its fix, and what `stateful` means"
@@ -176,9 +176,7 @@ def main(argv=None):
                  f"{long['second chunk after a reset - one pass']:.3g}")
     other_batch = stateful.probe_other_batch_size(seed=lab.seed_for("L-03-01 probe"))
     since = ".".join(map(str, stateful.BATCH_SIZE_CHECK_SINCE))
-    raises_here = stateful.keras_version() >= stateful.BATCH_SIZE_CHECK_SINCE
     report.check("L-03-01", documented=True, observed=other_batch["raised"],
-                 expect="confirmed" if raises_here else "refuted",
                  evidence=f"{other_batch['error']} (Keras {keras.__version__}; raised since Keras "
                  f"{since}, keras-team/keras#21742; 3.0–3.11 broadcast the batch silently, "
                  "keras-team/keras#21183)")
@@ -188,7 +186,6 @@ def main(argv=None):
     calls = probe_keras2_calls()
     report.check("C004-11", documented={row["call"]: True for row in calls},
                  observed={row["call"]: row["runs"] for row in calls},
-                 expect="refuted",  # Keras 3 removed all three
                  evidence="; ".join(f"`{row['call']}` -> {row['outcome']}" for row in calls))
 
     # ## Report
@@ -220,31 +217,12 @@ def main(argv=None):
     report.metric("tutorial_rows_identical_to_row_a", rows_like_from_a)
     report.metric("rotation_free_running_right", int(rotation_right.sum()))
     report.metric("dense_accuracy", dense_accuracy)
-    report.note(TRAINING_NOTE[BACKEND])
+    report.note(how_compiled_fit_trains(BACKEND))
     report.note(f"Every random draw comes from --seed {lab.seed}: the three trainings and the "
                 "state probes' weights and inputs. On CPU the same seed gives the same numbers "
                 "from run to run.")
     return lab.finish()
 
-
-TRAINING_NOTE = {
-    "tensorflow": "Training runs through lstm_lab.training.loops.compiled_fit: the model's own "
-    "train_step on the same batches in the same order as the tutorial's fit loop, compiled "
-    "into one TensorFlow loop. For the tutorial's model it gives the same weights as the fit "
-    "loop, bit for bit (tests/test_training.py); the rotation model's 2000 epochs use XLA, "
-    "which agrees with fit to float32 round-off.",
-    "jax": "Training runs through lstm_lab.training.loops.compiled_fit: Keras's own JAX train_step "
-    "in one jax.jit-compiled loop over every epoch, the same weights as the tutorial's fit "
-    "loop bit for bit (tests/test_compiled.py). That includes what fit does wrong on JAX: it "
-    "does not carry a stateful layer's state from batch to batch (experiment 09, K3-05), so "
-    "neither model learns what it should here: C004-01/02/03 are refuted, and the torch run "
-    "shows the claims hold when the state is carried.",
-    "torch": "Keras's fit cannot train a stateful layer on torch: it raises 'modified by an "
-    "inplace operation' (experiment 09, K3-05). compiled_fit trains with the lab's own loop "
-    "instead, which carries the state and stops the gradient at the batch boundary as "
-    "TensorFlow does: from the same starting weights its weights are within 1e-7 of "
-    "TensorFlow's (tests/test_compiled.py).",
-}
 
 ROTATION_TEXT = f"""
 The alphabet is treated as a cycle (Z is followed by A). Rotation *s* starts at letter *s*;

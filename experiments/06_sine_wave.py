@@ -38,7 +38,7 @@ def main(argv=None):
     lab = Experiment(__doc__, "06_sine_wave", TITLE, PROFILES, argv)
     settings, report = lab.settings, lab.report
 
-    # ## 1. Training, state carried (the seed) and reset every iteration
+    # ## 1. Training, state carried (the source) and reset every iteration
     iterations = settings["iterations"]
     x, y, starts = training_windows(iterations, lab.seed_for("window starts"))
     models, mean_losses = {}, {}
@@ -59,7 +59,7 @@ def main(argv=None):
                   "input, target": [x.shape[1], y.shape[1]], "hidden": rnn.units,
                   "learning rate": round(float(model.optimizer.learning_rate), 6),
                   "state carried": rnn.stateful},
-        evidence=f"{iterations} iterations (the seed's 6000 in the full profile). Keras: "
+        evidence=f"{iterations} iterations (the source's 6000 in the full profile). Keras: "
         "SimpleRNN(16, return_sequences=True, stateful=True) + Dense(1) on each step; mean "
         f"training MSE over the run: carried {mean_losses['state carried']:.5f}, reset "
         f"{mean_losses['state reset']:.5f}. PyTorch's detach() is Keras's default here: "
@@ -101,7 +101,7 @@ def main(argv=None):
                   "global_clipnorm == all clipped jointly": jointly <= EQUAL},
         tolerance=f"equal: max abs difference <= {EQUAL:g}",
         evidence=f"gradients with norms {clipping['norms before']}, threshold 10, one SGD(1.0) "
-        f"step: Keras clipnorm vs each clipped alone (the seed's loop) "
+        f"step: Keras clipnorm vs each clipped alone (the source's loop) "
         f"{separately:.2g}; global_clipnorm vs clipped jointly "
         f"(clip_grad_norm_ on all parameters) {jointly:.2g}; the "
         f"two definitions differ by {clipping['each separately - jointly']:.3g}" + torch_rows,

@@ -1,4 +1,4 @@
-"""Starbucks volume with an LSTM: the seed's PyTorch pipeline in Keras 3, against baselines.
+"""Starbucks volume with an LSTM: the source's PyTorch pipeline in Keras 3, against baselines.
 
 Source: shared/seeds/001_0a6509cbd9dfcdd7.txt, an article that predicts SBUX's daily
 Volume from the same day's five prices (Open, High, Low, Close, Adj Close) with a
@@ -11,7 +11,7 @@ and look-back windows instead of one day.
 
 Claims: C001-01 … C001-07 (shared/claims.md).
 
-    python experiments/07_stock_volume.py --csv PATH/SBUX.csv     # the seed's data
+    python experiments/07_stock_volume.py --csv PATH/SBUX.csv     # the source's data
     python experiments/07_stock_volume.py                         # a generated series
     python experiments/07_stock_volume.py --data-dir DIR          # DIR holds SBUX.csv
 """
@@ -25,6 +25,7 @@ from lstm_lab.data.stocks import (
     FEATURES,
     TARGET,
     TRAIN_ROWS,
+    is_source_data,
     prices_in,
     read_prices,
     scaled_split,
@@ -38,14 +39,14 @@ from lstm_lab.probes.recurrence import recurrent_kernel_effect
 from lstm_lab.report.figures import actual_vs_predicted
 from lstm_lab.report.markdown import markdown_table
 
-TITLE = "Stock volume LSTM: the seed's pipeline in Keras, against naive baselines"
+TITLE = "Stock volume LSTM: the source's pipeline in Keras, against naive baselines"
 # Quick keeps the 1000 epochs (2 s compiled): fewer leave the LSTM behind the baselines.
 PROFILES = {"full": {"epochs": 1000, "windows": (5, 10, 20)},
             "quick": {"epochs": 1000, "windows": (5,)}}
 OPTIONS = {"--csv": {"type": Path,
                      "help": "daily prices: Date, Open, High, Low, Close, Adj Close, Volume"}}
 SAME = 0.10  # a relative change in test RMSE within 10 % counts as "no change"
-SEED_LAYERS = "LSTM(2) ReLU Dense(128) ReLU Dense(1)"
+SOURCE_LAYERS = "LSTM(2) ReLU Dense(128) ReLU Dense(1)"
 
 
 def main(argv=None):
@@ -58,12 +59,14 @@ def main(argv=None):
         raise BadInput(f"{csv} has {len(frame)} rows; the 200-day split needs more than {needed}")
     source = f"{csv}" if csv else "a synthetic series (lstm_lab.data.stocks.synthetic_prices)"
     series = Path(csv).stem if csv else "synthetic"
-    # C001-04 and C001-06 are about how the LSTM does on the seed's prices: not run on others.
-    off_seed_data = None if csv else ("a claim about the seed's SBUX prices, and this run has "
-                                      "a synthetic series (give --data-dir with SBUX.csv)")
+    # C001-04 and C001-06 are about how the LSTM does on real prices: not run on synthetic ones.
+    synthetic = None if csv else ("a claim about the source's SBUX prices, and this run has "
+                                  "a synthetic series (give --data-dir with SBUX.csv)")
+    if not (csv and is_source_data(csv)):  # C001-01, -02, -05 count the source's own rows
+        report.other_data = f"a claim about the source's SBUX.csv, and this run has {source}"
     lab.progress(f"{len(frame)} days from {source}")
 
-    # ## 1. The seed's data and shapes
+    # ## 1. The source's data and shapes
     seed_way = scaled_split(frame, window=1, scale_on="all")
     seed = lab.seed_for("every model")  # each training reseeds with it
     test_rows = len(frame) - TRAIN_ROWS
@@ -76,19 +79,19 @@ def main(argv=None):
     report.check("C001-02", documented=[[200, 1, 5], [200, 1], [53, 1, 5], [53, 1]],
                  observed=[list(seed_way[k].shape)
                            for k in ("x_train", "y_train", "x_test", "y_test")],
-                 evidence="batch-major (days, 1 time step, 5 prices) as Keras and the seed's "
+                 evidence="batch-major (days, 1 time step, 5 prices) as Keras and the source's "
                  "batch_first LSTM both take it")
 
-    # ## 2. The model and the seed's training
-    lab.progress(f"training the seed's model: {settings['epochs']} full-batch epochs")
+    # ## 2. The model and the source's training
+    lab.progress(f"training the source's model: {settings['epochs']} full-batch epochs")
     predicted, losses, trained = train_and_predict_volume(seed_way, settings["epochs"], seed)
     keras_count, torch_count = trained.count_params(), pytorch_parameter_count()
     layers = [type(layer).__name__ for layer in trained.layers[1:]]
     same_layers = layers == ["LSTM", "ReLU", "Dense", "Dense"]
     report.check(
         "C001-03",
-        documented={"layers": SEED_LAYERS, "parameters": torch_count - 4 * 2},
-        observed={"layers": SEED_LAYERS if same_layers else "other",
+        documented={"layers": SOURCE_LAYERS, "parameters": torch_count - 4 * 2},
+        observed={"layers": SOURCE_LAYERS if same_layers else "other",
                   "parameters": keras_count},
         evidence=f"Keras {keras_count} parameters = LSTM 4 x 2 x (5 + 2 + 1) = 64, Dense 2 x 128 + "
         f"128 = 384, Dense 129; the PyTorch model has {torch_count}: nn.LSTM adds bias_hh (4 x 2 "
@@ -99,15 +102,15 @@ def main(argv=None):
     # ## 3. How good is "small loss"? Test error in Volume units against baselines
     volume = frame[TARGET].to_numpy()
     test = slice(TRAIN_ROWS, None)
-    scores = {"LSTM (the seed's pipeline)": regression_errors(predicted[test], volume[test])}
+    scores = {"LSTM (the source's pipeline)": regression_errors(predicted[test], volume[test])}
     scores |= {name: regression_errors(values[test], volume[test])
                for name, values in volume_baselines(frame).items()}
     best_baseline = min((s["rmse"], name) for name, s in scores.items()
                         if not name.startswith("LSTM"))
-    lstm_rmse = scores["LSTM (the seed's pipeline)"]["rmse"]
+    lstm_rmse = scores["LSTM (the source's pipeline)"]["rmse"]
     better = lstm_rmse < best_baseline[0]
     report.check("C001-04", documented="better than every naive baseline",
-                 not_run_because=off_seed_data,
+                 not_run_because=synthetic,
                  observed="better than every naive baseline" if better
                  else f"worse than {best_baseline[1]}",
                  evidence=f"test RMSE over the last {test_rows} days, in shares: LSTM "
@@ -115,7 +118,7 @@ def main(argv=None):
                  f"the test days' own standard deviation {volume[test].std():,.0f}; the loss the "
                  "article calls small is on MinMax-scaled volume (see the table)")
     figure = actual_vs_predicted(frame.index, volume, predicted, TRAIN_ROWS,
-                                 f"{series} daily volume: actual and the seed's LSTM")
+                                 f"{series} daily volume: actual and the source's LSTM")
     report.figure("actual_vs_predicted", figure, "Actual and predicted Volume, split at day 200")
     report.check("C001-05", documented={"days plotted": 253, "split at day": 200},
                  observed={"days plotted": len(predicted), "split at day": TRAIN_ROWS},
@@ -134,7 +137,7 @@ def main(argv=None):
     mean_shift = np.max(np.abs(prices.mean(axis=0) - prices[:TRAIN_ROWS].mean(axis=0))
                         / prices[:TRAIN_ROWS].std(axis=0))
     report.check("C001-06", documented=0.0, observed=round(train_only_rmse / lstm_rmse - 1, 4),
-                 compare=within(SAME), not_run_because=off_seed_data,
+                 compare=within(SAME), not_run_because=synthetic,
                  evidence="relative change of the test RMSE when the scalers see only the training "
                  f"rows ({lstm_rmse:,.0f} -> {train_only_rmse:,.0f}). Fit on all rows, the scalers "
                  f"include the test days: {outside} test day(s) lie outside the training range of "

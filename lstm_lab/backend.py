@@ -101,7 +101,7 @@ def _hide_tensorflow_from_keras():
     """On JAX and torch, make Keras behave as if TensorFlow were not installed.
 
     Keras imports TensorFlow on any backend when it is installed (``set_random_seed`` seeds
-    it, saving and the trainers look for ``tf.data``): 4 s and TensorFlow's start-up chatter
+    it, saving and the trainers look for ``tf.data``): seconds and TensorFlow's start-up chatter
     for nothing, since the lab feeds NumPy arrays. Keras asks its lazy module whether
     TensorFlow is ``available`` first, so answering no there runs the lab on JAX and torch
     exactly as on a machine without TensorFlow. A private attribute: if Keras renames it,

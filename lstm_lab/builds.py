@@ -57,7 +57,7 @@ def describe_torch_build(build=None):
     return f"torch {build['torch']} ({kind}, {triton})"
 
 
-# The traits an expectation can name (lstm_lab.claims.catalogue.BUILD_EXPECTATIONS): name -> whether
+# The traits a record's by_build can name (lstm_lab.claims.record.BuildExpectation): name -> whether
 # the installed packages have it.
 BUILD_TRAITS = {
     "torch with triton": lambda: bool(installed_version("torch") and installed_version("triton")),

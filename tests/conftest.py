@@ -11,6 +11,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def expected_verdicts(experiment, profile="full", backend="tensorflow"):
+    """``{claim id: verdict}`` the catalogue expects of an experiment's run here."""
+    from lstm_lab.claims import catalogue
+    from lstm_lab.claims.verdict import installed_keras
+
+    return catalogue.expected_verdicts(experiment, backend, profile, installed_keras())
+
+
 def run_python(*args, timeout=300):
     """Run ``python ARGS`` from the project root; returns the CompletedProcess."""
     return subprocess.run(

@@ -24,7 +24,7 @@ def test_the_rules_predict_a_few_cells_by_hand():
 
 def test_the_parameter_formulas():
     assert anatomy.parameter_count("SimpleRNN", 20, 100) == 2420
-    assert anatomy.parameter_count("LSTM", 32, 128) == 20608  # the IMDb model's LSTM (seed 002)
+    assert anatomy.parameter_count("LSTM", 32, 128) == 20608  # the IMDb model's LSTM (source C002)
     assert anatomy.parameter_count("GRU", 3, 5) == 3 * 3 * 9 + 9
     assert anatomy.parameter_count("GRU", 3, 5, reset_after=False) == 3 * 3 * 9
     with pytest.raises(ValueError):

@@ -1,54 +1,68 @@
+"""The catalogue: one record per claim, each quoting its source word for word, explained,
+and with expectations that are measurements (seed rates against their committed sweeps)."""
+
 import json
 import re
 
 import pytest
 
-from lstm_lab.claims.catalogue import SEED_RATES, STATEMENTS, TRAINING_CLAIMS, seed_rate, source_of
-from lstm_lab.claims.explanations import EXPLANATIONS
-from lstm_lab.claims.sources import QUOTES, SOURCES, quote_of, render_sources
+from lstm_lab.claims.catalogue import (
+    RECORDS,
+    TRAINING_CLAIMS,
+    claims_of,
+    expected_verdicts,
+    record_of,
+    seed_rate,
+)
+from lstm_lab.claims.record import Record
+from lstm_lab.claims.sources import SOURCES
+from lstm_lab.report.markdown import render_sources
 
 from conftest import ROOT, shared_file
 
+EXPERIMENTS = sorted(path.name[:2] for path in (ROOT / "experiments").glob("[0-9][0-9]_*.py"))
 
-def test_every_documented_claim_has_a_statement_and_a_source():
+
+def test_every_documented_claim_has_a_record_and_its_source_document():
     documented = set(re.findall(r"\| (C\d{3}-\d{2}) \|", shared_file("../claims.md").read_text()))
     assert len(documented) == 45
-    assert documented <= set(STATEMENTS)
+    assert documented <= set(RECORDS)
     for claim_id in documented:
-        source = SOURCES[claim_id[:4]]
-        assert source_of(claim_id) == source.title
+        source = SOURCES[record_of(claim_id).source]
+        assert source.key == claim_id[:4]
         assert (shared_file("../seeds") / source.file).exists()
 
 
-def test_lab_claims_are_the_labs():
-    lab = [claim_id for claim_id in STATEMENTS if claim_id.startswith("L-")]
-    assert lab and all(source_of(claim_id) == SOURCES["lstm-lab"].title for claim_id in lab)
+def test_every_record_names_a_known_source_and_an_experiment_that_checks_it():
+    for claim_id, record in RECORDS.items():
+        assert record.source in SOURCES, claim_id
+        assert record.experiment in EXPERIMENTS, claim_id
+        script = next((ROOT / "experiments").glob(f"{record.experiment}_*.py")).read_text()
+        assert f'"{claim_id}"' in script, (claim_id, record.experiment)
+    lab = [record for claim_id, record in RECORDS.items() if claim_id.startswith("L-")]
+    assert lab and {record.source for record in lab} == {"lstm-lab"}
 
 
-def test_every_claim_has_a_plain_explanation_and_no_explanation_is_orphaned():
-    assert set(EXPLANATIONS) == set(STATEMENTS)
-    for claim_id, text in EXPLANATIONS.items():
-        sentences = len(re.findall(r"[.!?](\s|$)", text))
+def test_every_claim_has_a_plain_explanation():
+    for claim_id, record in RECORDS.items():
+        sentences = len(re.findall(r"[.!?](\s|$)", record.explanation))
         assert 2 <= sentences <= 5, (claim_id, sentences)
 
 
 def test_every_source_claim_quotes_its_source_word_for_word():
     # A quote must be in the source document as written (an ellipsis joins two pieces of
     # it), and a Chinese quote comes with its English translation.
-    assert set(QUOTES) == {c for c in STATEMENTS if not c.startswith("L-")}
-    for claim_id, quote in QUOTES.items():
-        assert quote.source in SOURCES
-        if quote.text is None:
-            assert claim_id in ("K3-09", "K3-10")  # paraphrased from issue threads
+    for claim_id, record in RECORDS.items():
+        if record.quote is None:
+            assert claim_id in ("K3-09", "K3-10") or claim_id.startswith("L-"), claim_id
             continue
-        has_chinese = re.search("[\u4e00-\u9fff]", quote.text) is not None
-        assert (quote.english is not None) == has_chinese, claim_id
-        source = SOURCES[quote.source]
+        has_chinese = re.search("[\u4e00-\u9fff]", record.quote) is not None
+        assert (record.english is not None) == has_chinese, claim_id
+        source = SOURCES[record.source]
         if source.file:
             document = " ".join((shared_file("../seeds") / source.file).read_text().split())
-            for piece in quote.text.split(" … "):
+            for piece in record.quote.split(" … "):
                 assert " ".join(piece.split()) in document, (claim_id, piece)
-    assert quote_of("L-03-01").source == "lstm-lab"
 
 
 def test_the_source_list_names_every_source_with_its_claims():
@@ -56,15 +70,34 @@ def test_the_source_list_names_every_source_with_its_claims():
     for source in SOURCES.values():
         assert f'<a id="{source.anchor}"></a>' in text and f"## {source.title}" in text
     assert "https://cnvrg.io/pytorch-lstm/" in text and "- Claims: C004-01" in text
+    assert "- Claims: L-01-01" in text
 
 
-@pytest.mark.parametrize("key", sorted(SEED_RATES))
-def test_each_seed_rate_is_what_its_committed_sweep_measured(key):
+def test_a_record_rejects_an_expectation_that_is_not_a_verdict():
+    with pytest.raises(ValueError, match="not 'error'"):
+        Record("X-01", "01", "lstm-lab", "s", "e. f.", expect="error")
+
+
+def test_expectations_by_backend_release_and_profile():
+    assert expected_verdicts("03")["C004-11"] == "refuted"  # Keras 3 removed the calls
+    assert expected_verdicts("03", backend="jax")["C004-01"] == "refuted"  # fit drops state
+    assert expected_verdicts("03", keras_version="3.15.1")["L-03-01"] == "confirmed"
+    assert expected_verdicts("03", keras_version="3.11.3")["L-03-01"] == "refuted"
+    assert seed_rate("C004-03", "quick").at_least == 3 and seed_rate("C004-03", "full").of == 5
+    assert seed_rate("C003-07", "full", "torch").of == 3
+    assert claims_of("09") == [f"K3-{n:02d}" for n in range(1, 11)]
+
+
+@pytest.mark.parametrize(
+    "claim_id, key",
+    [(claim_id, key) for claim_id, r in RECORDS.items() for key in r.seed_rates],
+)
+def test_each_seed_rate_is_what_its_committed_sweep_measured(claim_id, key):
     # A rate is the lab's expectation, and it must be the measurement, not a wish: the
     # committed sweep it names saw exactly that many of its seeds as expected, on TensorFlow
     # unless the rate names another backend.
-    claim_id, profile, backend = (*key, "tensorflow")[:3]
-    rate = SEED_RATES[key]
+    profile, backend = (key, "tensorflow") if isinstance(key, str) else key
+    rate = RECORDS[claim_id].seed_rates[key]
     summary = json.loads((ROOT / "results" / "sweeps" / rate.sweep / "summary.json").read_text())
     assert summary["profile"] == profile
     [row] = [r for r in summary["claims"] if (r["id"], r["backend"]) == (claim_id, backend)]

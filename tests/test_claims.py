@@ -72,8 +72,8 @@ def test_check_records_source_statement_and_verdict():
 
 def test_an_expected_refutation_is_as_expected():
     claim = check(
-        "C004-11", documented={"a": True}, observed={"a": False}, compare=exactly, expect="refuted"
-    )
+        "C004-11", documented={"a": True}, observed={"a": False}, compare=exactly
+    )  # the catalogue expects it refuted
     assert claim.verdict == "refuted" and claim.as_expected
 
 
@@ -86,11 +86,15 @@ def test_lab_claims_have_the_lab_as_source():
     assert check("L-03-01", True, True, exactly).source == "lstm-lab (the lab's own claims)"
 
 
-def test_check_rejects_unknown_ids_and_expectations():
+def test_check_rejects_unknown_ids():
     with pytest.raises(KeyError, match="C999-01"):
         check("C999-01", 1, 1, exactly)
-    with pytest.raises(ValueError, match="expect"):
-        check("C004-01", 1, 1, exactly, expect="error")
+
+
+def test_the_expectation_comes_from_the_record_for_the_backend():
+    claim = check("C004-01", documented=1.0, observed=0.2, compare=exactly, backend="jax")
+    assert claim.verdict == claim.expect == "refuted" and claim.as_expected
+    assert "[expected refuted on jax: on JAX, fit" in claim.evidence
 
 
 def test_check_failed_records_an_error_verdict():

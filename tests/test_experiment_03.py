@@ -7,19 +7,9 @@ import json
 
 import pytest
 
-from conftest import run_python
+from conftest import expected_verdicts, run_python
 
-EXPECTED = {
-    "C004-01": "confirmed",
-    "C004-02": "confirmed",
-    "C004-03": "confirmed",
-    "C004-04": "confirmed",
-    "C004-05": "confirmed",
-    "C004-06": "confirmed",
-    "C004-07": "confirmed",
-    "L-03-01": "confirmed",
-    "C004-11": "refuted",
-}
+EXPECTED = expected_verdicts("03", profile="quick")  # from the catalogue, on the installed Keras
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +30,11 @@ def quick_run(tmp_path_factory):
 def test_the_quick_profile_exits_0(quick_run):
     result, _ = quick_run
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "03_stateful_alphabet: 8 confirmed, 1 refuted" in result.stdout
+    counts = {v: list(EXPECTED.values()).count(v) for v in ("confirmed", "refuted")}
+    assert (
+        f"03_stateful_alphabet: {counts['confirmed']} confirmed, {counts['refuted']} refuted"
+        in (result.stdout)
+    )
 
 
 def test_it_records_every_claim_with_the_expected_verdict(quick_run):

@@ -1,6 +1,9 @@
-"""The quick profile of experiment 07 on the seed's SBUX.csv (found through --data-dir)."""
+"""The quick profile of experiment 07 on the source's SBUX.csv (found through --data-dir)."""
 
 import json
+
+import numpy as np
+import pandas as pd
 
 from conftest import run_quick, shared_file
 
@@ -16,7 +19,7 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
     assert (tmp_path / "07_stock_volume" / "actual_vs_predicted.png").exists()
 
 
-def test_on_the_synthetic_series_the_claims_about_the_seeds_prices_are_not_run(tmp_path):
+def test_on_the_synthetic_series_the_claims_about_the_sources_prices_are_not_run(tmp_path):
     result, folder = run_quick("07_stock_volume", tmp_path)  # no data: synthetic prices
     assert result.returncode == 0, result.stdout + result.stderr
     claims = {c["id"]: c for c in json.loads((folder / "metrics.json").read_text())["claims"]}
@@ -24,4 +27,28 @@ def test_on_the_synthetic_series_the_claims_about_the_seeds_prices_are_not_run(t
         assert claims[claim_id]["verdict"] == "not run"
         assert "synthetic series" in claims[claim_id]["evidence"]
         assert "this run observed" in claims[claim_id]["evidence"]
-    assert claims["C001-02"]["verdict"] == "confirmed"  # the shapes hold on any prices
+    for claim_id in ("C001-01", "C001-02", "C001-05"):  # they count the source's own rows
+        assert claims[claim_id]["verdict"] == "not run"
+        assert "source's SBUX.csv" in claims[claim_id]["evidence"]
+    assert claims["C001-07"]["verdict"] == "confirmed"  # one time step: true of any prices
+
+
+def test_on_prices_of_your_own_the_claims_about_the_sources_data_are_not_run(tmp_path):
+    # 1,200 trading days with the source's columns: a well-formed file that is not SBUX's.
+    days = pd.bdate_range("2015-01-02", periods=1200)
+    rng = np.random.default_rng(3)
+    close = 50 + np.cumsum(rng.normal(0, 0.5, len(days)))
+    volume = rng.integers(10**6, 10**7, len(days))
+    frame = pd.DataFrame({"Date": days.strftime("%Y-%m-%d"), "Open": close + 0.1,
+                          "High": close + 0.5, "Low": close - 0.5, "Close": close,
+                          "Adj Close": close, "Volume": volume})  # fmt: skip
+    csv = tmp_path / "mine.csv"
+    frame.to_csv(csv, index=False)
+    result, folder = run_quick("07_stock_volume", tmp_path / "results", "--csv", csv)
+    assert result.returncode == 0, result.stdout + result.stderr
+    claims = {c["id"]: c for c in json.loads((folder / "metrics.json").read_text())["claims"]}
+    for claim_id in ("C001-01", "C001-02", "C001-05"):
+        assert claims[claim_id]["verdict"] == "not run", claim_id
+        assert "this run observed" in claims[claim_id]["evidence"]
+    assert '"rows": 1200' in claims["C001-01"]["evidence"]
+    assert claims["C001-04"]["verdict"] in ("confirmed", "refuted")  # checked on your data

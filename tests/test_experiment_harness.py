@@ -142,6 +142,8 @@ def test_the_report_links_the_sweeps_of_its_experiment(results_dir):
 def test_a_claim_about_the_seeds_data_is_not_run_on_other_data(results_dir):
     report = make_experiment(results_dir).report
     claim = report.check("C001-04", documented="better", observed="worse", evidence="RMSE 3 > 2",
-                         not_run_because="a claim about the seed's prices")  # fmt: skip
+                         not_run_because="a claim about the source's prices")  # fmt: skip
     assert claim.verdict == "not run" and claim.as_expected and report.exit_code == 0
-    assert claim.evidence == "a claim about the seed's prices; this run observed worse (RMSE 3 > 2)"
+    assert (
+        claim.evidence == "a claim about the source's prices; this run observed worse (RMSE 3 > 2)"
+    )

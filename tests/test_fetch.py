@@ -9,6 +9,8 @@ from lstm_lab import cli
 from lstm_lab.data import fetch
 from lstm_lab.data.fetch import DATA_FILES, DataFile
 
+from conftest import ROOT
+
 
 @pytest.fixture
 def fake_downloads(monkeypatch):
@@ -83,3 +85,22 @@ def test_the_pinned_hashes_are_those_of_the_shared_copies():
     for data_file in DATA_FILES:
         if data_file.name != "aclImdb_v1.tar.gz":  # only a rebuilt archive is shared
             assert data_file.matches(shared_file(data_file.name)), data_file.name
+
+
+def test_the_data_page_lists_every_declared_file_with_its_size():
+    page = (ROOT / "docs" / "data.md").read_text()
+    for data_file in DATA_FILES:
+        assert f"`{data_file.name}`" in page and data_file.size in page, data_file.name
+
+
+def test_a_sweep_cell_gets_the_files_its_experiment_reads(tmp_path):
+    for name in ("SBUX.csv", "imdb_word_index.json", "aclImdb_v1.tar.gz", "11-0.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    assert set(fetch.files_for("07_stock_volume", tmp_path)) == {"SBUX.csv"}
+    assert set(fetch.files_for("04_imdb_sentiment", tmp_path)) == {
+        "aclImdb_v1.tar.gz",
+        "imdb_word_index.json",
+    }
+    assert set(fetch.files_for("05_text_generator", tmp_path)) == {"11-0.txt"}
+    assert fetch.files_for("03_stateful_alphabet", tmp_path) == {}
+    assert fetch.files_for("07_stock_volume", None) == {}

@@ -141,13 +141,14 @@ def test_the_torch_build_is_read_without_importing_torch():
 
 
 def test_a_build_expectation_follows_the_installed_build(monkeypatch):
-    expectation = catalogue.BUILD_EXPECTATIONS[("K3-09", "torch")]
+    record = catalogue.record_of("K3-09")
+    trait = record.by_build["torch"].trait
     for installed, verdict in [(True, "refuted"), (False, "confirmed")]:
-        monkeypatch.setitem(builds.BUILD_TRAITS, expectation.trait, lambda i=installed: i)
-        expect, reason = catalogue.backend_expectation("K3-09", "torch")
-        assert expect == verdict and "measured with" in reason
+        monkeypatch.setitem(builds.BUILD_TRAITS, trait, lambda i=installed: i)
+        expected = record.expected("torch")
+        assert expected.verdict == verdict and "measured with" in expected.why
     # The same claim on another backend has no build-specific expectation.
-    assert catalogue.backend_expectation("K3-09", "tensorflow") is None
+    assert record.expected("tensorflow").why is None
 
 
 def test_the_signal_names_match_the_platform():

@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 
 from lstm_lab.backend import keras
-from lstm_lab.data.sentences import generated_task, seed_task
+from lstm_lab.data.sentences import generated_task, source_task
 from lstm_lab.models.regressor import HEADS, sequence_regressor
 
 
 def test_seed_task():
-    sentences, targets, vocabulary = seed_task()
+    sentences, targets, vocabulary = source_task()
     assert [s.shape for s in sentences] == [(1, 5), (1, 4)] and targets == [0.25, 0.78]
     assert min(vocabulary.values()) == 1  # 0 stays free for padding
 

@@ -22,8 +22,8 @@ def make_report(results_dir, name="99_demo"):
 
 def test_write_produces_report_metrics_figures_and_index(results_dir):
     report = make_report(results_dir)
-    report.add(check("C004-01", 1.0, 1.0, exactly, evidence="evaluate after a reset"))
-    report.add(check("C004-11", {"a": True}, {"a": False}, exactly, expect="refuted"))
+    report.check("C004-01", 1.0, 1.0, exactly, evidence="evaluate after a reset")
+    report.check("C004-11", {"a": True}, {"a": False}, exactly)
     report.metric("loss", 0.25)
     report.section("A table", "| a |\n|---|\n| 1 |")
     report.note("a note")

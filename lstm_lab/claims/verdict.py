@@ -1,32 +1,35 @@
-"""Claim records and the comparisons that decide their verdicts.
+"""A checked claim: the comparison's verdict beside what the catalogue expects of this run.
 
-A claim is something a source document states or prints. An experiment
-observes the same thing on the installed Keras and compares:
+An experiment observes what a source states and compares:
 
-    claim = check("C004-02", documented="BCDEF", observed="BCDEF",
-                  compare=same_labels, expect="confirmed")
+    claim = check("C004-02", documented="BCDEF", observed="BCDEF", compare=same_labels,
+                  backend="tensorflow", profile="full")
 
-Verdicts: ``confirmed`` (the observation agrees within the tolerance),
-``refuted`` (it does not: a finding, with evidence), ``error`` (the check
-failed to run: Keras raised where it should not) and ``not run`` (the check
-needs what this run does not have, such as a GPU; the reason is the evidence,
-and it never counts as confirmed). ``expect`` is what the lab expects on the
-installed Keras; an experiment exits 1 when a verdict differs from its expectation.
+Verdicts: ``confirmed`` (the observation agrees within the tolerance), ``refuted`` (it does
+not: a finding, with evidence), ``error`` (the check failed to run: Keras raised where it
+should not) and ``not run`` (the check needs what this run does not have, such as a GPU; the
+reason is the evidence, and it never counts as confirmed). ``expect`` is what the claim's
+record (:mod:`lstm_lab.claims.record`) expects on this backend, build, Keras release and
+profile; an experiment exits 1 when a verdict differs from its expectation. Each function
+here builds the final :class:`Claim` in one step.
 
-A claim about training carries its ``seed_rate`` (:class:`lstm_lab.claims.catalogue.SeedRate`, as a
-dictionary): where a sweep showed the expected verdict on only some seeds, one run's other
-verdict is within that rate, and as expected too.
+A claim about training carries its ``seed_rate`` (:class:`~lstm_lab.claims.record.SeedRate`,
+as a dictionary): where a sweep showed the expected verdict on only some seeds, one run's
+other verdict is within that rate, and as expected too.
 """
 
 from dataclasses import asdict, dataclass
+from importlib import metadata
 
 from lstm_lab.arrays import jsonable
-from lstm_lab.claims.catalogue import source_of, statement_of
+from lstm_lab.claims.catalogue import record_of
+from lstm_lab.claims.record import VERDICTS
+from lstm_lab.claims.sources import SOURCES
 
-VERDICTS = ("confirmed", "refuted", "error", "not run")
+__all__ = ["VERDICTS", "Claim", "check", "check_failed", "check_not_run", "is_as_expected"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claim:
     id: str
     source: str
@@ -41,9 +44,7 @@ class Claim:
 
     @property
     def as_expected(self):
-        return is_as_expected(
-            {"verdict": self.verdict, "expect": self.expect, "seed_rate": self.seed_rate}
-        )
+        return is_as_expected(self.to_dict())
 
     def to_dict(self):
         return jsonable(asdict(self))
@@ -52,9 +53,7 @@ class Claim:
 def is_as_expected(claim):
     """Whether a claim (a metrics.json dictionary) has the verdict the lab expects, or one
     within its seed rate."""
-    if claim["verdict"] == claim["expect"]:
-        return True
-    return within_seed_rate(claim)
+    return claim["verdict"] == claim["expect"] or within_seed_rate(claim)
 
 
 def within_seed_rate(claim):
@@ -67,49 +66,94 @@ def within_seed_rate(claim):
     )
 
 
-def check(claim_id, documented, observed, compare, expect="confirmed", evidence="", tolerance=None):
-    """Compare an observation with the documented value and record the verdict.
+def installed_keras():
+    try:
+        return metadata.version("keras")
+    except metadata.PackageNotFoundError:
+        return None
 
-    ``tolerance`` describes one applied before the comparison (for example the
-    threshold that turned differences into the booleans compared here); by
-    default it is the comparison's own.
-    """
-    if expect not in ("confirmed", "refuted"):
-        raise ValueError(f"expect must be 'confirmed' or 'refuted', not {expect!r}")
-    result = compare(documented, observed)
+
+def _judged(claim_id, verdict, evidence, *, documented, observed, tolerance, backend, profile):
+    """The final Claim for ``verdict``, with the record's expectation on this run: where the
+    backend or build expects another verdict the reason joins the evidence, and so does a
+    seed rate's when this verdict is not the expected one."""
+    record = record_of(claim_id)
+    expected = record.expected(backend, profile, installed_keras())
+    if expected.why:
+        evidence += f" [expected {expected.verdict} on {backend}: {expected.why}]"
+    rate = expected.seed_rate
+    if rate and rate.why and verdict != expected.verdict:
+        evidence += f" [{rate}: {rate.why}]"
     return Claim(
         id=claim_id,
-        source=source_of(claim_id),
-        statement=statement_of(claim_id),
+        source=record.cites or SOURCES[record.source].title,
+        statement=record.statement,
         documented=jsonable(documented),
         observed=jsonable(observed),
-        tolerance=tolerance or getattr(compare, "tolerance", None),
-        expect=expect,
-        verdict="confirmed" if result.agrees else "refuted",
-        evidence="; ".join(part for part in (result.detail, evidence) if part),
+        tolerance=tolerance,
+        expect=expected.verdict,
+        verdict=verdict,
+        evidence=evidence,
+        seed_rate=rate.to_dict() if rate else None,
     )
 
 
-def check_failed(claim_id, reason, documented=None, expect="confirmed"):
+def check(
+    claim_id,
+    documented,
+    observed,
+    compare,
+    evidence="",
+    tolerance=None,
+    *,
+    backend="tensorflow",
+    profile="full",
+):
+    """Compare an observation with the documented value and judge it.
+
+    ``tolerance`` describes one applied before the comparison (for example the threshold
+    that turned differences into the booleans compared here); by default it is the
+    comparison's own.
+    """
+    result = compare(documented, observed)
+    return _judged(
+        claim_id,
+        "confirmed" if result.agrees else "refuted",
+        "; ".join(part for part in (result.detail, evidence) if part),
+        documented=documented,
+        observed=observed,
+        tolerance=tolerance or getattr(compare, "tolerance", None),
+        backend=backend,
+        profile=profile,
+    )
+
+
+def check_failed(claim_id, reason, documented=None, *, backend="tensorflow", profile="full"):
     """A claim whose check failed: verdict ``error``, with the reason as evidence."""
-    return _unchecked(claim_id, "error", reason, documented, expect)
+    return _judged(
+        claim_id,
+        "error",
+        reason,
+        documented=documented,
+        observed=None,
+        tolerance=None,
+        backend=backend,
+        profile=profile,
+    )
 
 
 def check_not_run(claim_id, reason, documented=None):
     """A claim this run cannot check (a GPU-only check on a CPU): verdict ``not run``, which
     is what the lab expects there; the reason is the evidence."""
-    return _unchecked(claim_id, "not run", reason, documented, "not run")
-
-
-def _unchecked(claim_id, verdict, reason, documented, expect):
+    record = record_of(claim_id)
     return Claim(
         id=claim_id,
-        source=source_of(claim_id),
-        statement=statement_of(claim_id),
+        source=record.cites or SOURCES[record.source].title,
+        statement=record.statement,
         documented=jsonable(documented),
         observed=None,
         tolerance=None,
-        expect=expect,
-        verdict=verdict,
+        expect="not run",
+        verdict="not run",
         evidence=reason,
     )

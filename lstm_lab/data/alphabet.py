@@ -1,4 +1,4 @@
-"""The alphabet task of the stateful-LSTM tutorial (seed 004).
+"""The alphabet task of the stateful-LSTM tutorial (source C004).
 
 Letters are integers 0…25. The tutorial feeds each letter as one number,
 ``index / 26``, with one time step per sample, and predicts the next letter

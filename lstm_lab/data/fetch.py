@@ -6,72 +6,32 @@ already there with the right hash is kept. A download goes to ``DIR/.partial/`` 
 interrupted one never leaves a truncated file where an experiment would read it.
 """
 
-import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from lstm_lab.data.imdb import ARCHIVE_ORIGIN, ARCHIVE_SHA256, WORD_INDEX_MD5, WORD_INDEX_ORIGIN
-from lstm_lab.data.stocks import PRICES_FILE_NAME
-from lstm_lab.data.text import ALICE_ORIGIN, ALICE_SHA256
+from lstm_lab.data import imdb, stocks, text
+from lstm_lab.data.data_file import DataFile
 from lstm_lab.errors import BadInput, DataUnavailable, download_failure
 
-SBUX_ORIGIN = (
-    "https://raw.githubusercontent.com/BountyHunter1999/Stock-Price-with-LSTM/"
-    "090d9c8be7bec4e6b067a1ce322a5d6d5d1d3881/SBUX.csv"
-)
-SBUX_SHA256 = "f043b093f9cb37363c52d7c5cd4f2f77f3a80606f1cc43d17ce4f98e4f72cc83"
 PARTIAL = ".partial"
+READERS = (imdb, text, stocks)  # each declares FILES, its EXPERIMENT and files_in(data_dir)
+DATA_FILES = tuple(data_file for reader in READERS for data_file in reader.FILES)
+__all__ = ["DATA_FILES", "DataFile", "fetch_all", "files_for"]
 
 
-@dataclass(frozen=True)
-class DataFile:
-    name: str
-    origin: str
-    file_hash: str  # SHA-256, or MD5 where only that is published (32 hex digits)
-    size: str
-    used_by: str
-
-    def matches(self, path):
-        """Whether ``path`` holds this file (its hash is the pinned one)."""
-        algorithm = hashlib.md5 if len(self.file_hash) == 32 else hashlib.sha256
-        digest = algorithm()
-        with open(path, "rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest() == self.file_hash
-
-
-DATA_FILES = (
-    DataFile(
-        "aclImdb_v1.tar.gz",
-        ARCHIVE_ORIGIN,
-        ARCHIVE_SHA256,
-        "84.1 MB",
-        "04: the Large Movie Review Dataset (Maas et al., 2011), read without unpacking",
-    ),
-    DataFile(
-        "imdb_word_index.json",
-        WORD_INDEX_ORIGIN,
-        WORD_INDEX_MD5,
-        "1.6 MB",
-        "04: Keras's IMDb word index, to number the raw reviews as imdb.npz does",
-    ),
-    DataFile(
-        "alice_in_wonderland_pg11.txt",
-        ALICE_ORIGIN,
-        ALICE_SHA256,
-        "151 KB",
-        "05: Alice's Adventures in Wonderland (Project Gutenberg #11)",
-    ),
-    DataFile(
-        PRICES_FILE_NAME,
-        SBUX_ORIGIN,
-        SBUX_SHA256,
-        "17.6 KB",
-        "07: Starbucks' daily prices, 2019-12-11 to 2020-12-10, the article's 253 days",
-    ),
-)
+def files_for(experiment, data_dir):
+    """``{name: path}``: the files of ``data_dir`` that ``experiment`` reads, found by the
+    readers the experiment uses (so only those travel to a sweep's cells)."""
+    if data_dir is None:
+        return {}
+    found = [
+        path for reader in READERS if reader.EXPERIMENT == experiment
+        for path in reader.files_in(data_dir) if path is not None
+    ]  # fmt: skip
+    paths = [Path(path) for path in found]
+    if any(path.is_dir() for path in paths):
+        raise BadInput(f"{experiment} would read a folder of {data_dir}; give it as an archive")
+    return {path.name: path for path in paths}
 
 
 def fetch_all(data_dir, progress=print):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.data.data_file import DataFile
 from lstm_lab.errors import BadInput, DataUnavailable, download_failure
 
 START, OOV, INDEX_FROM = 1, 2, 3
@@ -37,6 +38,23 @@ WORD_INDEX_ORIGIN = (
     "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json"
 )
 WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
+EXPERIMENT = "04_imdb_sentiment"
+FILES = (
+    DataFile(
+        "aclImdb_v1.tar.gz",
+        ARCHIVE_ORIGIN,
+        ARCHIVE_SHA256,
+        "84.1 MB",
+        "04: the Large Movie Review Dataset (Maas et al., 2011), read without unpacking",
+    ),
+    DataFile(
+        "imdb_word_index.json",
+        WORD_INDEX_ORIGIN,
+        WORD_INDEX_MD5,
+        "1.6 MB",
+        "04: Keras's IMDb word index, to number the raw reviews as imdb.npz does",
+    ),
+)
 SPLITS = ("train", "test")
 ENCODING_VERSION = 1  # raise it when tokenize or encode changes: older caches are then unused
 REVIEW_PATH = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
@@ -227,6 +245,10 @@ def imdb_files_in(data_dir):
     reviews = next((path for path in candidates if path.exists()), None)
     word_index = data_dir / "imdb_word_index.json"
     return reviews, word_index if word_index.exists() else None
+
+
+def files_in(data_dir):
+    return list(imdb_files_in(data_dir))
 
 
 def _fetch(keras, name, origin, file_hash):

@@ -1,4 +1,4 @@
-"""The inputs and the numbers that seed 002 (002_061ba2699a049bcc.txt) prints for an
+"""The inputs and the numbers that source C002 (002_061ba2699a049bcc.txt) prints for an
 ``LSTM(1)`` on ``Input(shape=(3, 1))``: six 3-step sequences, fed as a (6, 3) array.
 
 The printed numbers have 8 significant digits (absolute precision about 5e-9 here).

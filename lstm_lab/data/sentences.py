@@ -1,4 +1,4 @@
-"""Token sequences with a score: seed 000's two sentences, and a generated task like them."""
+"""Token sequences with a score: source C000's two sentences, and a generated task like them."""
 
 import numpy as np
 
@@ -8,8 +8,8 @@ SEED_SENTENCES = [
 ]
 
 
-def seed_task():
-    """Token ids (from 1; 0 is padding) of seed 000's two sentences, their targets and the
+def source_task():
+    """Token ids (from 1; 0 is padding) of source C000's two sentences, their targets and the
     vocabulary."""
     vocabulary = {}
     for words, _ in SEED_SENTENCES:

@@ -1,4 +1,4 @@
-"""The sine task of seed 003: 51 points of sin on [s, s + 10], s drawn from {0, 1, 2};
+"""The sine task of source C003: 51 points of sin on [s, s + 10], s drawn from {0, 1, 2};
 the first 50 points are the input, the last 50 the target (the next point at every step)."""
 
 import numpy as np

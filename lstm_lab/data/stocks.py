@@ -1,10 +1,11 @@
 """Daily stock prices (Date, Open, High, Low, Close, Adj Close, Volume), read and checked with
-pandas, or generated; scaled and split the way seed 001 does (claims C001-01 … C001-07)."""
+pandas, or generated; scaled and split the way source C001 does (claims C001-01 … C001-07)."""
 
 from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.data.data_file import DataFile
 from lstm_lab.errors import BadInput
 
 # pandas and scikit-learn are imported in the functions that use them: they take over a
@@ -13,8 +14,28 @@ from lstm_lab.errors import BadInput
 FEATURES = ["Open", "High", "Low", "Close", "Adj Close"]
 TARGET = "Volume"
 COLUMNS = ["Date", *FEATURES, TARGET]
-TRAIN_ROWS = 200  # the seed trains on the first 200 days and tests on the rest
-PRICES_FILE_NAME = "SBUX.csv"  # the seed's prices, as --data-dir holds them
+TRAIN_ROWS = 200  # the source trains on the first 200 days and tests on the rest
+PRICES_FILE_NAME = "SBUX.csv"  # the source's prices, as --data-dir holds them
+EXPERIMENT = "07_stock_volume"
+FILES = (
+    DataFile(
+        PRICES_FILE_NAME,
+        "https://raw.githubusercontent.com/BountyHunter1999/Stock-Price-with-LSTM/"
+        "090d9c8be7bec4e6b067a1ce322a5d6d5d1d3881/SBUX.csv",
+        "f043b093f9cb37363c52d7c5cd4f2f77f3a80606f1cc43d17ce4f98e4f72cc83",
+        "17.6 KB",
+        "07: Starbucks' daily prices, 2019-12-11 to 2020-12-10, the article's 253 days",
+    ),
+)
+
+
+def files_in(data_dir):
+    return [prices_in(data_dir)]
+
+
+def is_source_data(path):
+    """Whether ``path`` is the source's own SBUX.csv (its pinned hash)."""
+    return FILES[0].matches(path)
 
 
 def prices_in(data_dir):
@@ -114,10 +135,10 @@ def look_back_windows(features, targets, window):
 
 
 def scaled_split(frame, window=1, scale_on="all", train_rows=TRAIN_ROWS):
-    """The seed 001 pipeline's data: prices through StandardScaler, Volume through MinMaxScaler,
+    """The source C001 pipeline's data: prices through StandardScaler, Volume through MinMaxScaler,
     windows of ``window`` days, split at day ``train_rows``.
 
-    ``scale_on="all"`` fits the scalers on every row before the split, as the seed does;
+    ``scale_on="all"`` fits the scalers on every row before the split, as the source does;
     ``"train"`` fits them on the training rows only. ``window`` > 1 feeds the model the last
     ``window`` days of prices instead of one.
     """

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.data.data_file import DataFile
 from lstm_lab.errors import BadInput, DataUnavailable, download_failure
 
 ALICE_ORIGIN = (
@@ -19,6 +20,16 @@ ALICE_ORIGIN = (
     "5e5120e12a58a10254e0e6a42661d887e61c2aac/11-0.txt"
 )
 ALICE_SHA256 = "f17aa0bf7466424a8b357b688678666bad7a0148963ef349016a3098faa6bd1e"
+EXPERIMENT = "05_text_generator"
+FILES = (
+    DataFile(
+        "alice_in_wonderland_pg11.txt",
+        ALICE_ORIGIN,
+        ALICE_SHA256,
+        "151 KB",
+        "05: Alice's Adventures in Wonderland (Project Gutenberg #11)",
+    ),
+)
 START_MARK = re.compile(
     r"^\*\*\* ?START OF (THIS|THE) PROJECT GUTENBERG EBOOK.*$", re.MULTILINE | re.IGNORECASE
 )
@@ -51,6 +62,10 @@ def corpus_in(data_dir):
     return next(
         (Path(data_dir) / n for n in ALICE_FILE_NAMES if (Path(data_dir) / n).exists()), None
     )
+
+
+def files_in(data_dir):
+    return [corpus_in(data_dir)]
 
 
 def load_corpus(path=None):

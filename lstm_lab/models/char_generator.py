@@ -1,4 +1,4 @@
-"""A character-level text generator: the setup the seed 004 answer sketches (claim C004-08).
+"""A character-level text generator: the setup source C004's answer sketches (claim C004-08).
 
 characters -> Embedding -> LSTM(return_sequences=True) -> TimeDistributed(Dense(vocab, softmax)),
 trained on windows whose targets are the inputs shifted by one character.
@@ -14,12 +14,11 @@ from lstm_lab.training.states import reset_rnn_states
 def char_generator(vocabulary_size, embedding_dim=32, units=256, batch_size=None, stateful=False):
     """The generator; ``stateful=True`` with ``batch_size=1`` gives the one-step generation copy.
 
-    Compiled without XLA: unlike the IMDb model, XLA made it slower here (22.7 s against
-    7.3 s an epoch on Alice, LSTM(256)), since the last, smaller batch of every epoch
-    has a new shape and is compiled again.
+    Compiled without XLA, because the last, smaller batch of every epoch has a new shape that
+    XLA would compile again.
 
     On TensorFlow the head is an :class:`UnstackedTimeDistributed`: Keras's wrapper with the
-    same numbers bit for bit, whose backward pass no longer takes a third of the epoch.
+    same numbers bit for bit and a backward pass of one ``stack`` instead of a sum per step.
     """
     from lstm_lab.models.unstacked_time_distributed import UnstackedTimeDistributed
 

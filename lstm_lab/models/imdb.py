@@ -1,4 +1,4 @@
-"""The IMDb sentiment LSTM of seed 002 (claims C002-01, C002-02)."""
+"""The IMDb sentiment LSTM of source C002 (claims C002-01, C002-02)."""
 
 from lstm_lab.backend import BACKEND, keras
 
@@ -8,7 +8,7 @@ STEPS_PER_EXECUTION = 25
 
 def imdb_sentiment_lstm(num_words=10000, maxlen=80, embedding_dim=128, lstm_units=32, fast=True):
     """Embedding(num_words, embedding_dim) -> LSTM(lstm_units) -> Dense(1, sigmoid), Adam,
-    binary cross-entropy, as in seed 002 (1,300,641 parameters with the defaults).
+    binary cross-entropy, as in source C002 (1,300,641 parameters with the defaults).
 
     ``fast=True`` trains the same model with the same optimizer steps faster on a CPU
     (benchmarks/bench_imdb_epoch.py): the LSTM projects all 80 inputs in one product before
@@ -16,8 +16,8 @@ def imdb_sentiment_lstm(num_words=10000, maxlen=80, embedding_dim=128, lstm_unit
     compiled with XLA, 25 batches per compiled call. The weights then differ from plain
     ``fit`` by float32 round-off only (tests/test_imdb_model.py). On torch ``fast`` changes
     nothing: Keras allows only ``steps_per_execution=1`` there, its ``jit_compile`` means
-    ``torch.compile``, and the projection made Keras's torch epoch slower (31.0 s against
-    27.2 s).
+    ``torch.compile``, and the projection makes Keras's torch epoch slower
+    (``benchmarks/bench_imdb_epoch.py``).
     """
     from lstm_lab.models.projected_lstm import ProjectedInputLSTM  # defining it imports Keras
 

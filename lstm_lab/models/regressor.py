@@ -1,4 +1,4 @@
-"""Regression on token sequences (seed 000): which output of the LSTM the head reads."""
+"""Regression on token sequences (source C000): which output of the LSTM the head reads."""
 
 import numpy as np
 
@@ -21,7 +21,7 @@ def sequence_regressor(
     - "last step": the last output, which is the final h: (batch, 1);
     - "mean-pooled": the average of the steps' outputs over the unpadded ones;
     - "bidirectional": the final h of a forward and a backward LSTM, concatenated.
-    Id 0 is padding and masked. ``activation`` is the head's: "relu" as in seed 000, or
+    Id 0 is padding and masked. ``activation`` is the head's: "relu" as in source C000, or
     None (linear), the usual choice for regression.
     """
     inputs = keras.Input(shape=(None,), dtype="int32", name="tokens")

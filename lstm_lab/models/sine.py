@@ -1,4 +1,4 @@
-"""The sine-wave RNN of seed 003: SimpleRNN(16) with a per-step Dense(1), Adam 0.01, MSE."""
+"""The sine-wave RNN of source C003: SimpleRNN(16) with a per-step Dense(1), Adam 0.01, MSE."""
 
 import numpy as np
 
@@ -8,8 +8,8 @@ from lstm_lab.training.states import reset_rnn_states
 
 
 def sine_rnn(units=16, steps=50, stateful=False, learning_rate=0.01, **clipping):
-    """Batch size 1 as in the seed. ``stateful=True`` carries the hidden state from one
-    iteration to the next (the seed's detached ``hidden_prev``: truncated back-propagation
+    """Batch size 1 as in the source. ``stateful=True`` carries the hidden state from one
+    iteration to the next (the source's detached ``hidden_prev``: truncated back-propagation
     through time); ``stateful=False`` starts every iteration from zeros."""
     inputs = keras.Input(shape=(steps, 1), batch_size=1)
     x = keras.layers.SimpleRNN(units, return_sequences=True, stateful=stateful, name="rnn")(inputs)

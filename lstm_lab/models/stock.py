@@ -1,4 +1,4 @@
-"""The stock-volume LSTM of seed 001 in Keras (claim C001-03)."""
+"""The stock-volume LSTM of source C001 in Keras (claim C001-03)."""
 
 from lstm_lab.backend import keras, to_numpy
 from lstm_lab.training.loops import compiled_fit
@@ -7,7 +7,7 @@ from lstm_lab.training.loops import compiled_fit
 def stock_volume_lstm(features=5, window=1, hidden=2, learning_rate=1e-3):
     """LSTM(hidden) -> final h -> ReLU -> Dense(128) -> ReLU -> Dense(1); MSE, Adam(1e-3).
 
-    The seed's PyTorch model has the same layers; its nn.LSTM adds a second bias vector
+    The source's PyTorch model has the same layers; its nn.LSTM adds a second bias vector
     (bias_hh), 4 x hidden numbers that are redundant with the first.
     """
     inputs = keras.Input(shape=(window, features), name="prices")
@@ -21,7 +21,7 @@ def stock_volume_lstm(features=5, window=1, hidden=2, learning_rate=1e-3):
 
 
 def pytorch_parameter_count(features=5, hidden=2):
-    """The seed's PyTorch model: nn.LSTM (weights + bias_ih + bias_hh), fc_1, fc."""
+    """The source's PyTorch model: nn.LSTM (weights + bias_ih + bias_hh), fc_1, fc."""
     lstm = 4 * hidden * (features + hidden) + 2 * 4 * hidden
     return lstm + (hidden * 128 + 128) + (128 + 1)
 

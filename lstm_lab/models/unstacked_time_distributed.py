@@ -8,14 +8,12 @@ class UnstackedTimeDistributed(keras.layers.TimeDistributed):
     """``keras.layers.TimeDistributed`` with the same per-step calls and the same numbers, bit
     for bit (forward and gradients, ``tests/test_unstacked_time_distributed.py``).
 
-    With a known number of steps, Keras 3.15's wrapper takes step ``i`` as ``inputs[i]``, one
+    With a known number of steps, Keras's wrapper takes step ``i`` as ``inputs[i]``, one
     slice at a time. On TensorFlow the gradient of each slice is a zero tensor of the whole
-    sequence's size holding that step, and the 100 of them are summed: for the character
-    model (batch 64, 100 steps, LSTM(256)) the head's backward pass took 60 ms a batch
-    against 11 ms for a plain Dense, and a third of a training epoch. Here the sequence is
-    split once (``unstack``), whose gradient is one ``stack``; the wrapped layer is called on
-    the same slices in the same order. Adding those zeros was exact, so nothing changes but
-    the time.
+    sequence's size holding that step, and one of them per step is summed, so the backward
+    pass grows with the square of the number of steps. Here the sequence is split once
+    (``unstack``), whose gradient is one ``stack``; the wrapped layer is called on the same
+    slices in the same order. Adding those zeros was exact, so nothing changes but the time.
 
     Without a known number of steps, or with a mask, Keras's own ``call`` runs unchanged.
     """

@@ -6,7 +6,7 @@ that an experiment turns into a claim:
 - ``anatomy``: output and state shapes, parameter counts (experiment 02)
 - ``bidirectional``: what the last step of plain and Bidirectional outputs holds (02)
 - ``cell_equations``: Keras layers against the NumPy equations; gates forced open/shut (01)
-- ``weight_recovery``: the LSTM(1) weights behind seed 002's printed numbers (01)
+- ``weight_recovery``: the LSTM(1) weights behind source C002's printed numbers (01)
 - ``stateful``: state carried between calls, across rows and chunks (03)
 - ``keras2_calls``: the tutorials' Keras 2 calls on the installed Keras (03)
 - ``masking``: padded steps with and without a mask (05)

@@ -9,7 +9,7 @@ A bias of +50 makes a sigmoid gate 1 and −50 makes it 0 (exactly, in float32),
 whatever the input. One step of a Keras ``LSTM`` from a given (h, c) then shows:
 
 - f = 0, i = 1: the memory is replaced by the candidate c̃ = tanh(x W_c + h U_c + b_c),
-  which still depends on the previous h (seed 002 says so too);
+  which still depends on the previous h (source C002 says so too);
 - f = 1, i = 0: the memory is copied unchanged.
 """
 

@@ -11,7 +11,7 @@ SimpleRNN (k = 1)::
 
     h_t = tanh(x_t W + h_{t-1} U + b)
 
-LSTM (k = 4, blocks i, f, c, o; seed 002 writes the same equations)::
+LSTM (k = 4, blocks i, f, c, o; source C002 writes the same equations)::
 
     i = σ(x W_i + h U_i + b_i)    f = σ(x W_f + h U_f + b_f)    o = σ(x W_o + h U_o + b_o)
     c̃ = tanh(x W_c + h U_c + b_c)

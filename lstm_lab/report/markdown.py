@@ -5,8 +5,8 @@ import json
 
 import numpy as np
 
-from lstm_lab.claims.explanations import explanation_of
-from lstm_lab.claims.sources import quote_of, source_for
+from lstm_lab.claims.catalogue import RECORDS, record_of
+from lstm_lab.claims.sources import SOURCES
 from lstm_lab.claims.verdict import within_seed_rate
 
 
@@ -92,23 +92,22 @@ def verdict_text(claim):
 def claim_paragraph(claim, sources_link):
     """A claim under the claims table: its source and quote, the documented and observed
     values in full, the verdict, the lab's explanation, and the whole evidence folded away."""
-    source, quote = source_for(claim["id"]), quote_of(claim["id"])
+    record = record_of(claim["id"])
+    source = SOURCES[record.source]
     lines = [f'<a id="{claim["id"].lower()}"></a>', f"### {claim['id']}: {claim['statement']}", ""]
     cited = f"[{source.title}]({sources_link}#{source.anchor})"
     if claim.get("source") and claim["source"] != source.title:
         cited += f" ({claim['source']})"
-    if quote.text:
-        cited += f": “{quote.text}”" + (
-            f" (in English: “{quote.english}”)" if quote.english else ""
+    if record.quote:
+        cited += f": “{record.quote}”" + (
+            f" (in English: “{record.english}”)" if record.english else ""
         )
     lines += [f"- Source: {cited}", f"- Documented: {full(claim['documented'])}"]
     lines.append(f"- Observed: {full(claim['observed'])}")
     if claim["tolerance"]:
         lines.append(f"- Tolerance: {claim['tolerance']}")
     lines.append(f"- Verdict: {verdict_text(claim)}; expected {expected_text(claim)}")
-    explanation = explanation_of(claim["id"])
-    if explanation:
-        lines += ["", explanation]
+    lines += ["", record.explanation]
     evidence = claim["evidence"]
     brief = short_evidence(evidence)
     lines += ["", f"Evidence: {brief}" + ("" if brief == evidence else " (details below)")]
@@ -200,3 +199,31 @@ def render_markdown(data, sections, figures, notes, sweeps=(), sources_link="../
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_sources():
+    """``results/sources.md``: every source, with what it is and where to find it."""
+    lines = [
+        "# Sources",
+        "",
+        "Generated from `lstm_lab/claims/`; do not edit by hand. Every claim in the reports "
+        "names one of these. The five source documents are Chinese-language pages (three of "
+        "them translations of English originals); the lab cites their numbers and quotes a "
+        "sentence per claim, with a translation, and writes its own code.",
+    ]
+    for source in SOURCES.values():
+        claims = sorted(c for c, record in RECORDS.items() if record.source == source.key)
+        lines += ["", f'<a id="{source.anchor}"></a>', f"## {source.title}", ""]
+        if source.english_title:
+            lines.append(f"- English title: {source.english_title}")
+        lines += [
+            f"- Kind: {source.kind}",
+            f"- Language: {source.language}",
+            f"- Date: {source.date}",
+            f"- Where: {source.url or 'no public address known'}"
+            + (f"; the lab's copy is `shared/seeds/{source.file}`" if source.file else ""),
+            f"- What it shows: {source.shows}",
+        ]
+        if claims:
+            lines.append(f"- Claims: {', '.join(claims)}")
+    return "\n".join(lines) + "\n"

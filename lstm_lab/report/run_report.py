@@ -20,8 +20,9 @@ from pathlib import Path
 
 import lstm_lab
 from lstm_lab.arrays import jsonable, numbers_in
-from lstm_lab.claims.catalogue import backend_expectation, describe_seed_rate, seed_rate
+from lstm_lab.claims.catalogue import record_of
 from lstm_lab.claims.compare import exactly
+from lstm_lab.claims.record import describe_seed_rate
 from lstm_lab.claims.verdict import VERDICTS, Claim, check, check_failed, check_not_run
 from lstm_lab.files import check_writable
 from lstm_lab.report.figures import png_bytes
@@ -89,14 +90,14 @@ class Report:
         self.figures = {}  # file name -> (caption, PNG bytes)
         self.notes = []
         self.seeds = {}  # what each seed was used for -> the seed
+        # Why this run's data is not the source's (claims about the source's data are then
+        # not run), or None.
+        self.other_data = None
         self._started = lstm_lab.STARTED
 
     # -- collecting -------------------------------------------------------------------
     def add(self, claim):
-        """Record a :class:`~lstm_lab.claims.verdict.Claim` with the catalogue's expectations
-        for this backend and profile, and print its verdict."""
-        if claim.verdict != "not run":
-            claim = self._with_expectations(claim)
+        """Record a checked :class:`~lstm_lab.claims.verdict.Claim` and print its verdict."""
         self.claims.append(claim)
         if claim.verdict == claim.expect:
             mark = ""
@@ -111,12 +112,15 @@ class Report:
         self, claim_id, documented, observed, compare=exactly, not_run_because=None, **options
     ):
         """Compare and record in one call: :func:`lstm_lab.claims.verdict.check`'s arguments
-        (``expect``, ``evidence``, ``tolerance``), ``compare`` by default :func:`exactly`.
-        On a backend where the catalogue expects another verdict, that is the expectation.
+        (``evidence``, ``tolerance``), ``compare`` by default :func:`exactly`; the verdict
+        expected is the claim's record's for this backend, build, Keras and profile.
 
-        ``not_run_because``: why this run cannot check the claim (it is about the seed's data
-        and the run has other data): the claim is then *not run*, and the reason says what
-        this run observed."""
+        ``not_run_because``: why this run cannot check the claim (it is about the source's
+        data and the run has other data): the claim is then *not run*, and the reason says
+        what this run observed. A claim whose record is ``about_source_data`` is not run so
+        whenever the report's ``other_data`` says why."""
+        if not not_run_because and record_of(claim_id).about_source_data:
+            not_run_because = self.other_data
         if not_run_because:
             evidence = options.get("evidence")
             return self.not_run(
@@ -125,27 +129,18 @@ class Report:
                 + (f" ({evidence})" if evidence else ""),
                 documented,
             )
-        return self.add(check(claim_id, documented, observed, compare, **options))
+        return self.add(
+            check(claim_id, documented, observed, compare, **options, **self._run_context())
+        )
 
-    def failed(self, claim_id, reason, documented=None, expect="confirmed"):
+    def failed(self, claim_id, reason, documented=None):
         """Record a claim whose check failed (verdict ``error``)."""
-        return self.add(check_failed(claim_id, reason, documented, expect))
+        return self.add(check_failed(claim_id, reason, documented, **self._run_context()))
 
-    def _with_expectations(self, claim):
-        """The claim with the catalogue's expectations: another verdict on this backend, and
-        for a training claim its seed rate on this profile."""
+    def _run_context(self):
         from lstm_lab.backend import BACKEND
 
-        known = backend_expectation(claim.id, BACKEND)
-        if known:
-            claim.expect = known[0]
-            claim.evidence += f" [expected {known[0]} on {BACKEND}: {known[1]}]"
-        rate = seed_rate(claim.id, self.profile, BACKEND)
-        if rate:
-            claim.seed_rate = rate.to_dict()
-            if rate.why and claim.verdict != claim.expect:
-                claim.evidence += f" [{rate}: {rate.why}]"
-        return claim
+        return {"backend": BACKEND, "profile": self.profile}
 
     def not_run(self, claim_id, reason, documented=None):
         """Record a claim this run cannot check, with the reason (verdict ``not run``)."""

@@ -6,11 +6,10 @@ import json
 import os
 from pathlib import Path
 
-from lstm_lab.claims.sources import render_sources
 from lstm_lab.claims.verdict import VERDICTS, is_as_expected
 from lstm_lab.errors import BadInput
 from lstm_lab.files import locked, write_file_atomically, write_folder_atomically
-from lstm_lab.report.markdown import short
+from lstm_lab.report.markdown import render_sources, short
 from lstm_lab.results.layout import INDEX_NAME, SOURCES_NAME, results_root, runs_in
 
 

@@ -22,9 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lstm_lab.data.imdb import imdb_files_in
-from lstm_lab.data.stocks import prices_in
-from lstm_lab.data.text import corpus_in
+from lstm_lab.data.fetch import files_for
 from lstm_lab.errors import BadInput
 from lstm_lab.files import write_file_atomically
 from lstm_lab.results.index import publish, read_metrics
@@ -60,22 +58,6 @@ class Cell:
 
 def grid(experiments, backends, seeds, profile):
     return [Cell(e, b, s, profile) for e in experiments for b in backends for s in seeds]
-
-
-def data_files(experiment, data_dir):
-    """``{name: path}``: the files of ``data_dir`` that ``experiment`` reads (found by the
-    same loaders the experiments use), so only those travel to the cells."""
-    if data_dir is None:
-        return {}
-    found = {
-        "04_imdb_sentiment": lambda: imdb_files_in(data_dir),
-        "05_text_generator": lambda: [corpus_in(data_dir)],
-        "07_stock_volume": lambda: [prices_in(data_dir)],
-    }.get(experiment, lambda: [])()
-    paths = [Path(path) for path in found if path is not None]
-    if any(path.is_dir() for path in paths):
-        raise BadInput(f"{experiment} would read a folder of {data_dir}; give it as an archive")
-    return {path.name: path for path in paths}
 
 
 def run_cell(cell, data, project_dir=None):
@@ -164,7 +146,7 @@ def run_sweep(
         # Each data file goes into the object store once; the cells get references to it.
         references = {}
         for experiment in sorted({cell.experiment for cell in to_run}):
-            for name, path in data_files(experiment, data_dir).items():
+            for name, path in files_for(experiment, data_dir).items():
                 if name not in references:
                     references[name] = ray.put(path.read_bytes())
         project_dir = str(Path(__file__).resolve().parent.parent)
@@ -178,7 +160,7 @@ def run_sweep(
 
         pending = {}
         for cell in to_run:
-            needed = {n: references[n] for n in data_files(cell.experiment, data_dir)}
+            needed = {n: references[n] for n in files_for(cell.experiment, data_dir)}
             pending[remote_cell.remote(cell, needed)] = cell
 
         def outcomes():

@@ -1,10 +1,11 @@
 """A sweep's verdicts as rates: every claim "confirmed in k of N seeds" on every backend, and
-every metric's spread, from the cells' metrics.json files (:mod:`lstm_lab.runners.sweep` runs them).
+every metric's spread, from the cells' metrics.json files (:mod:`lstm_lab.runners.sweep`
+runs them).
 
 ``results/sweeps/<name>/report.md`` and ``summary.json``, with one strip plot per experiment.
 A claim is *robust* on a backend when its verdict is the same on every seed. A training claim
-has a seed rate in the catalogue (:data:`lstm_lab.claims.catalogue.SEED_RATES`): the sweep checks it
-(*rate holds*); every other claim is expected to be as expected on every seed.
+has a seed rate in its record (``seed_rates``): the sweep checks it (*rate holds*); every
+other claim is expected to be as expected on every seed.
 
 A sweep may be run in several invocations into one folder (more experiments, another
 backend): the report describes the cells there are, and lists every invocation with its wall

@@ -76,3 +76,29 @@ def overfitting(history):
     if turned == len(losses) - 1:
         return None
     return {"epoch": turned + 1, "lowest": float(losses[turned]), "last": float(losses[-1])}
+
+
+# How compiled_fit trains on each backend, for the reports of the experiments that use it.
+COMPILED_FIT_NOTES = {
+    "tensorflow": "Training runs through lstm_lab.training.loops.compiled_fit: the model's own "
+    "train_step on the same batches in the same order as the tutorial's fit loop, compiled "
+    "into one TensorFlow loop: the same weights as the fit loop, bit for bit "
+    "(tests/test_training.py); compiled with XLA (jit_compile=True, for long trainings) they "
+    "agree with fit to float32 round-off.",
+    "jax": "Training runs through lstm_lab.training.loops.compiled_fit: Keras's own JAX "
+    "train_step in one jax.jit-compiled loop over every epoch, the same weights as the "
+    "tutorial's fit loop bit for bit (tests/test_compiled.py). That includes what fit does "
+    "wrong on JAX: it does not carry a stateful layer's state from batch to batch (experiment "
+    "09, K3-05), so a stateful model does not learn what it should here, and the torch run "
+    "shows the claims hold when the state is carried.",
+    "torch": "Keras's fit cannot train a stateful layer on torch: it raises 'modified by an "
+    "inplace operation' (experiment 09, K3-05). compiled_fit trains with the lab's own loop "
+    "instead, which carries the state and stops the gradient at the batch boundary as "
+    "TensorFlow does: from the same starting weights its weights are within 1e-7 of "
+    "TensorFlow's (tests/test_compiled.py).",
+}
+
+
+def how_compiled_fit_trains(backend):
+    """A report note on how :func:`compiled_fit` trains on ``backend``."""
+    return COMPILED_FIT_NOTES[backend]

@@ -1,0 +1,132 @@
+"""One claim's record: what it says, where it comes from, what it means, and the verdict the
+lab expects of it on each backend, build, Keras release and profile.
+
+The catalogue (:mod:`lstm_lab.claims.catalogue`) holds one :class:`Record` per claim; an
+experiment checks the claim with one ``report.check(id, documented, observed, ...)``, and
+:func:`lstm_lab.claims.verdict.check` asks the record what to expect there.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from lstm_lab.builds import has_trait
+
+VERDICTS = ("confirmed", "refuted", "error", "not run")
+PROFILES = ("full", "quick")
+
+
+@dataclass(frozen=True)
+class SeedRate:
+    """How often a training claim's verdict is the one the lab expects, across seeds: on at
+    least ``at_least`` of ``of`` seeds, as measured by the committed sweep ``sweep``
+    (``results/sweeps/<sweep>/``). ``why`` says what the seeds that differ show."""
+
+    at_least: int
+    of: int
+    sweep: str
+    why: str = ""
+
+    def required(self, seeds):
+        """How many of ``seeds`` runs must be as expected for the rate to hold: the same
+        share, rounded down (so on one seed a rate below every seed admits either verdict,
+        as it does for a single run)."""
+        return math.floor(self.at_least * seeds / self.of)
+
+    def to_dict(self):
+        return {"at_least": self.at_least, "of": self.of, "sweep": self.sweep}
+
+    def __str__(self):
+        return describe_seed_rate(self.to_dict())
+
+
+def on_both_profiles(at_least, of, why=""):
+    """The same rate measured by both profiles' five-seed sweeps (``full-5-seeds`` and
+    ``quick-5-seeds``): ``{"full": SeedRate(...), "quick": SeedRate(...)}``."""
+    return {profile: SeedRate(at_least, of, f"{profile}-5-seeds", why) for profile in PROFILES}
+
+
+def describe_seed_rate(rate):
+    """``"as expected on >= 4 of 5 seeds (sweep full-5-seeds)"`` for a seed-rate dictionary
+    (as a claim in metrics.json carries it)."""
+    return f"as expected on >= {rate['at_least']} of {rate['of']} seeds (sweep {rate['sweep']})"
+
+
+@dataclass(frozen=True)
+class BuildExpectation:
+    """A verdict that depends on how a backend was built rather than on the Keras release:
+    ``with_trait`` and ``without_trait`` are ``(expect, reason)`` for installed packages that
+    have the build trait ``trait`` (:data:`lstm_lab.builds.BUILD_TRAITS`) and for those that
+    do not; each reason names the build it was measured on."""
+
+    trait: str
+    with_trait: tuple
+    without_trait: tuple
+
+    def for_installed_build(self):
+        return self.with_trait if has_trait(self.trait) else self.without_trait
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a record expects of one run: the verdict, the reason where it is not the
+    reference's (shown in the evidence), and the seed rate of a training claim."""
+
+    verdict: str
+    why: str | None = None
+    seed_rate: SeedRate | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """A claim of the catalogue.
+
+    ``source`` is a key of :data:`lstm_lab.claims.sources.SOURCES`; ``cites`` names the
+    page or issue within it where that is narrower; ``quote`` is what the source says, in its
+    language, ``english`` its translation. ``expect`` is the verdict on TensorFlow, the
+    reference; ``by_keras`` gives ``(specifier, verdict, why)`` for the Keras releases where it
+    differs, ``by_backend`` ``{backend: (verdict, why)}``, ``by_build`` ``{backend:
+    BuildExpectation}``; ``seed_rates`` maps a profile, or ``(profile, backend)``, to the
+    :class:`SeedRate` a sweep measured. ``about_source_data``: the claim counts the source's
+    own data, so on other data it is *not run*.
+    """
+
+    id: str
+    experiment: str
+    source: str
+    statement: str
+    explanation: str
+    quote: str | None = None
+    english: str | None = None
+    cites: str | None = None
+    expect: str = "confirmed"
+    by_keras: tuple = ()
+    by_backend: dict = field(default_factory=dict)
+    by_build: dict = field(default_factory=dict)
+    seed_rates: dict = field(default_factory=dict)
+    about_source_data: bool = False
+
+    def __post_init__(self):
+        verdicts = [self.expect, *(v for _, v, _ in self.by_keras)]
+        verdicts += [v for v, _ in self.by_backend.values()]
+        for build in self.by_build.values():
+            verdicts += [build.with_trait[0], build.without_trait[0]]
+        for verdict in verdicts:
+            if verdict not in ("confirmed", "refuted"):
+                raise ValueError(f"{self.id}: expect 'confirmed' or 'refuted', not {verdict!r}")
+
+    def expected(self, backend="tensorflow", profile="full", keras_version=None):
+        """The :class:`Expected` verdict of a run on ``backend`` with ``profile`` and the Keras
+        release ``keras_version`` (a string; None: the reference's)."""
+        verdict, why = self.expect, None
+        for specifier, release_verdict, _ in self.by_keras:
+            if keras_version and Version(keras_version) in SpecifierSet(specifier):
+                verdict = release_verdict
+        if backend in self.by_build:
+            verdict, why = self.by_build[backend].for_installed_build()
+        elif backend in self.by_backend:
+            verdict, why = self.by_backend[backend]
+        rate = self.seed_rates.get((profile, backend)) or self.seed_rates.get(profile)
+        return Expected(verdict, why, rate)
