@@ -27,12 +27,13 @@ from lstm_lab.errors import BadInput
 from lstm_lab.experiment import OneLineParser, project_root
 from lstm_lab.files import locked
 from lstm_lab.results.index import write_index
+from lstm_lab.results.layout import sweep_dir as sweep_folder
 from lstm_lab.runners.discover import (
     find_experiments,
     first_docstring_line,
     last_result,
-    last_wall_seconds,
 )
+from lstm_lab.runners.launch import script_command
 
 
 def command_list(args):
@@ -70,30 +71,16 @@ def command_run(args):
     jobs, options = jobs_option(args.options)
     started = time.perf_counter()
     if jobs > 1 and len(chosen) > 1:
-        from lstm_lab.runners.local import run_scripts
+        from lstm_lab.runners.local import run_side_by_side
 
-        # Longest first, by the last run in the results folder, else by the project's results.
         results_dir = Path(option_value(options, "--results-dir") or project_root() / "results")
-        expected = {
-            **last_wall_seconds(project_root() / "results", chosen),
-            **last_wall_seconds(results_dir, chosen),
-        }
-        backend = option_value(options, "--backend")
-        if backend is not None:  # checked here: the fork server imports Keras with it
-            if backend not in BACKENDS:
-                raise BadInput(
-                    f"unknown Keras backend {backend!r} (choose from {', '.join(BACKENDS)})"
-                )
-            os.environ["KERAS_BACKEND"] = backend
-        outcomes = run_scripts(
-            chosen, options, jobs, expected, preload="lstm_lab.runners.preloaded"
-        )
-        codes = [outcomes[script][0] for script in chosen]
+        codes = run_side_by_side(chosen, options, jobs, option_value(options, "--backend"), [
+            project_root() / "results", results_dir])  # fmt: skip
     else:
         codes = []
         for script in chosen:
             print(f"== {script.stem}", flush=True)
-            codes.append(subprocess.call([sys.executable, str(script), *options]))
+            codes.append(subprocess.call(script_command(script, *options)))
     if len(chosen) > 1:
         print("== summary: " + ", ".join(f"{s.stem} exit {c}" for s, c in zip(chosen, codes)))
         print(
@@ -147,12 +134,8 @@ def input_shape(text):
 def command_explain(args):
     import json
 
-    from lstm_lab.explain.command import (
-        explain_saved_model,
-        explain_spec,
-        render_markdown,
-        render_text,
-    )
+    from lstm_lab.explain.command import explain_saved_model, explain_spec
+    from lstm_lab.explain.render import render_markdown, render_text
 
     if args.spec.endswith(".keras") or Path(args.spec).exists():
         if not Path(args.spec).is_file():
@@ -226,7 +209,7 @@ def command_sweep(args):
     name = args.name or f"{args.profile}-{len(seeds)}-seeds"
     if not name.replace("-", "").replace("_", "").isalnum():
         raise BadInput(f"--name {name!r}: use letters, digits, - and _ only")
-    sweep_dir = args.results_dir / "sweeps" / name
+    sweep_dir = sweep_folder(args.results_dir, name)
     cells = sweep.grid(chosen, args.backends, seeds, args.profile)
     print(f"sweep {name}: {len(cells)} cells -> {sweep_dir}", flush=True)
     started = time.perf_counter()

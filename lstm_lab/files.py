@@ -125,6 +125,8 @@ def _recover_interrupted_swap(final):
 
 
 def write_file_atomically(path, content):
+    """``content`` (bytes) in ``path``, written whole or not at all: into a hidden file
+    beside it, then renamed over it. BadInput naming the path if it cannot be written."""
     path = Path(path)
     staging = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -135,8 +137,6 @@ def write_file_atomically(path, content):
         raise BadInput(f"cannot write {path}: {error.strerror or error}")
 
 
-def replace_atomically(path, data):
-    """Write ``data`` as JSON to a temporary file beside ``path``, then rename it over ``path``."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_text(json.dumps(data))
-    os.replace(temporary, path)
+def write_json_atomically(path, data):
+    """``data`` as JSON in ``path``, written whole or not at all."""
+    write_file_atomically(path, json.dumps(data).encode())

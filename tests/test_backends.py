@@ -134,7 +134,7 @@ def test_experiment_03_on_jax_meets_the_state_that_fit_drops(runs):
 
 @pytest.mark.parametrize("backend", OTHER_BACKENDS)
 def test_explain_on_the_other_backends(runs, backend):
-    from lstm_lab.explain.command import REFERENCE
+    from lstm_lab.explain.identities import REFERENCE
 
     code, stdout, stderr = runs[1][f"explain {backend}"]
     assert code == 0, stderr

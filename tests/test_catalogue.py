@@ -53,11 +53,11 @@ def test_every_source_claim_quotes_its_source_word_for_word():
     # A quote must be in the source document as written (an ellipsis joins two pieces of
     # it), and a Chinese quote comes with its English translation.
     for claim_id, record in RECORDS.items():
-        if record.quote is None:
+        if not record.quote:
             assert claim_id in ("K3-09", "K3-10") or claim_id.startswith("L-"), claim_id
             continue
         has_chinese = re.search("[\u4e00-\u9fff]", record.quote) is not None
-        assert (record.english is not None) == has_chinese, claim_id
+        assert bool(record.english) == has_chinese, claim_id
         source = SOURCES[record.source]
         if source.file:
             document = " ".join((shared_file("../seeds") / source.file).read_text().split())
@@ -108,3 +108,38 @@ def test_every_training_claim_has_a_rate_on_both_profiles():
     assert {"C001-04", "C003-07", "C004-03"} <= set(TRAINING_CLAIMS)
     for claim_id in TRAINING_CLAIMS:
         assert seed_rate(claim_id, "full") and seed_rate(claim_id, "quick"), claim_id
+
+
+def test_a_new_claim_is_one_table_and_one_check(tmp_path, monkeypatch):
+    # What adding a claim takes: a table in its source's TOML file, and one report.check in
+    # the experiment it names. Nothing else learns of it, yet the report has it all.
+    (tmp_path / "c004_more.toml").write_text(
+        "[C004-12]\n"
+        'experiment = "03"\n'
+        'source = "C004"\n'
+        'statement = "reset_states() zeroes every stateful layer"\n'
+        'quote = "call reset_states()"\n'
+        'explanation = "A reset puts the state back to zeros. The next batch starts afresh."\n'
+        'by_backend.jax = { verdict = "refuted", why = "a made-up reason" }\n'
+    )
+    from lstm_lab.claims import catalogue
+    from lstm_lab.claims.compare import exactly
+    from lstm_lab.report.run_report import Report
+
+    monkeypatch.setattr(catalogue, "RECORDS", {**catalogue.RECORDS, **catalogue.load(tmp_path)})
+    report = Report("99_demo", "A demo", profile="quick", seed=1, results_dir=tmp_path / "r")
+    claim = report.check("C004-12", documented=0.0, observed=0.0, compare=exactly)
+    assert claim.statement == "reset_states() zeroes every stateful layer"
+    assert claim.source == SOURCES["C004"].title and claim.expect == "confirmed"
+    assert report.write() == 0
+    text = (tmp_path / "r" / "99_demo" / "report.md").read_text()
+    assert "“call reset_states()”" in text and "The next batch starts afresh." in text
+    assert catalogue.expected_verdicts("03", backend="jax")["C004-12"] == "refuted"
+
+
+def test_a_malformed_catalogue_file_is_named(tmp_path):
+    from lstm_lab.claims import catalogue
+
+    (tmp_path / "bad.toml").write_text('[C004-99]\nexperiment = "03"\ncolour = "red"\n')
+    with pytest.raises(ValueError, match="bad.toml: claim C004-99"):
+        catalogue.load(tmp_path)

@@ -6,11 +6,12 @@ import pytest
 
 from lstm_lab.cli import main
 from lstm_lab.errors import BadInput
+from lstm_lab.results.layout import backend_results_dir
 from lstm_lab.runners import conformance
 
 
 def write_run(results, backend, name, verdicts, profile="quick"):
-    folder = conformance.results_dir_of(results, backend) / name
+    folder = backend_results_dir(results, backend) / name
     folder.mkdir(parents=True)
     claims = [
         {"id": claim_id, "verdict": verdict, "expect": expect, "observed": observed,

@@ -8,7 +8,8 @@ import pytest
 
 from lstm_lab import cli
 from lstm_lab.errors import BadInput
-from lstm_lab.explain.command import REFERENCE, explain_spec
+from lstm_lab.explain.command import explain_spec
+from lstm_lab.explain.identities import REFERENCE
 from lstm_lab.explain.spec import parse
 
 # every kind with every wrapper, sequences and states; without sequences for a few

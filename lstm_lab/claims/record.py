@@ -15,7 +15,6 @@ from packaging.version import Version
 from lstm_lab.builds import has_trait
 
 VERDICTS = ("confirmed", "refuted", "error", "not run")
-PROFILES = ("full", "quick")
 
 
 @dataclass(frozen=True)
@@ -40,12 +39,6 @@ class SeedRate:
 
     def __str__(self):
         return describe_seed_rate(self.to_dict())
-
-
-def on_both_profiles(at_least, of, why=""):
-    """The same rate measured by both profiles' five-seed sweeps (``full-5-seeds`` and
-    ``quick-5-seeds``): ``{"full": SeedRate(...), "quick": SeedRate(...)}``."""
-    return {profile: SeedRate(at_least, of, f"{profile}-5-seeds", why) for profile in PROFILES}
 
 
 def describe_seed_rate(rate):
@@ -98,9 +91,9 @@ class Record:
     source: str
     statement: str
     explanation: str
-    quote: str | None = None
-    english: str | None = None
-    cites: str | None = None
+    quote: str = ""
+    english: str = ""
+    cites: str = ""
     expect: str = "confirmed"
     by_keras: tuple = ()
     by_backend: dict = field(default_factory=dict)

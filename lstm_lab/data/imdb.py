@@ -19,6 +19,7 @@ and words the index does not hold are dropped (as Keras's ``imdb.npz`` does).
 """
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -30,6 +31,7 @@ import numpy as np
 
 from lstm_lab.data.data_file import DataFile
 from lstm_lab.errors import BadInput, DataUnavailable, download_failure
+from lstm_lab.files import write_file_atomically
 
 START, OOV, INDEX_FROM = 1, 2, 3
 ARCHIVE_ORIGIN = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
@@ -212,13 +214,13 @@ def write_encoded(path, splits):
         arrays[f"{split}_words"] = np.concatenate([np.asarray(s, np.int32) for s in sequences])
         arrays[f"{split}_lengths"] = np.array([len(s) for s in sequences])
         arrays[f"{split}_labels"] = labels
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}.npz")
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(temporary, **arrays)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+        write_file_atomically(path, buffer.getvalue())
+    except (OSError, BadInput):
+        pass
 
 
 def read_encoded(path):

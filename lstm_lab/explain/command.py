@@ -18,259 +18,14 @@ model, on the installed backend:
 import numpy as np
 
 from lstm_lab.errors import BadInput, error_summary
+from lstm_lab.explain.identities import REFERENCE, SAME, difference, identities
 from lstm_lab.probes.anatomy import (
-    KINDS,
-    STATES,
+    anatomy_of,
     expected_outputs,
+    formula,
     output_names,
-    parameter_count,
 )
-from lstm_lab.references import numpy_cells
-
-SAME = 1e-6  # Keras outputs compared with each other: the same numbers up to float32 noise
-REFERENCE = 1e-5  # Keras (float32) against the NumPy reference (float64)
-CELL_KINDS = {"LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "SimpleRNN"}
-
-
-# -- what the layer is --------------------------------------------------------------------
-def anatomy_of(layer):
-    """``{kind, units, wrapper, return_sequences, return_state, go_backwards, reset_after,
-    zero_output_for_mask, directions, rnn_of_cell}`` for an LSTM, GRU, SimpleRNN, RNN(cell)
-    or Bidirectional layer; None for any other layer."""
-    wrapper = "none"
-    inner = layer
-    if type(layer).__name__ == "Bidirectional":
-        wrapper = layer.merge_mode
-        inner = layer.forward_layer
-    name = type(inner).__name__
-    if name in KINDS:
-        kind, cell = name, inner.cell
-    elif name == "RNN" and type(inner.cell).__name__ in CELL_KINDS:
-        kind, cell = CELL_KINDS[type(inner.cell).__name__], inner.cell
-    else:
-        return None
-    return {
-        "kind": kind,
-        "units": cell.units,
-        "wrapper": wrapper,
-        "return_sequences": inner.return_sequences,
-        "return_state": inner.return_state,
-        "go_backwards": inner.go_backwards if wrapper == "none" else False,
-        "reset_after": getattr(cell, "reset_after", True),
-        "zero_output_for_mask": inner.zero_output_for_mask,
-        "directions": 1 if wrapper == "none" else 2,
-        "rnn_of_cell": name == "RNN",
-    }
-
-
-def formula(a, features):
-    """The parameter count and how it is made up."""
-    single = parameter_count(a["kind"], a["units"], features, a["reset_after"])
-    gates = {"SimpleRNN": "", "LSTM": "4 x ", "GRU": "3 x "}[a["kind"]]
-    text = f"{gates}{a['units']} x ({features} + {a['units']} + 1)"
-    if a["kind"] == "GRU" and a["reset_after"]:
-        text += f" + 3 x {a['units']} (reset_after: a second bias row)"
-    if a["directions"] == 2:
-        return 2 * single, f"2 directions x [{text}] = {2 * single}"
-    return single, f"{text} = {single}"
-
-
-# -- the NumPy reference ------------------------------------------------------------------
-MERGES = {  # Bidirectional's merge modes but concat
-    "sum": lambda forward, backward: forward + backward,
-    "mul": lambda forward, backward: forward * backward,
-    "ave": lambda forward, backward: (forward + backward) / 2,
-}
-
-
-def _reference_direction(a, weights, x, mask, backwards):
-    """Per-step outputs (in processing order), final h and final c of one direction, from
-    the equations, with Keras's mask rule: a masked step keeps the state and repeats the
-    previous output (or outputs zeros with ``zero_output_for_mask``)."""
-    x = np.asarray(x, dtype=np.float64)
-    batch, steps = x.shape[:2]
-    units = a["units"]
-    h, c = np.zeros((batch, units)), np.zeros((batch, units))
-    previous, outputs = np.zeros((batch, units)), []
-    for t in range(steps - 1, -1, -1) if backwards else range(steps):
-        if a["kind"] == "LSTM":
-            new_h, new_c = numpy_cells.lstm_step(x[:, t], h, c, weights)
-        elif a["kind"] == "GRU":
-            new_h, new_c = numpy_cells.gru_step(x[:, t], h, weights, a["reset_after"]), c
-        else:
-            new_h, new_c = numpy_cells.simple_rnn_step(x[:, t], h, weights), c
-        keep = np.ones((batch, 1), bool) if mask is None else np.asarray(mask)[:, t][:, None]
-        h, c = np.where(keep, new_h, h), np.where(keep, new_c, c)
-        masked_output = np.zeros_like(h) if a["zero_output_for_mask"] else previous
-        output = np.where(keep, new_h, masked_output)
-        outputs.append(output)
-        previous = output
-    return np.stack(outputs, axis=1), h, c
-
-
-def reference_outputs(layer, a, x, mask):
-    """What the layer should return, from its weights: a list in Keras's order."""
-    if a["wrapper"] == "none":
-        directions = [(layer, a["go_backwards"])]
-    else:
-        directions = [(layer.forward_layer, False), (layer.backward_layer, True)]
-    results = []
-    for sublayer, backwards in directions:
-        weights = [np.asarray(w, dtype=np.float64) for w in sublayer.get_weights()]
-        sequence, h, c = _reference_direction(a, weights, x, mask, backwards)
-        if backwards and a["wrapper"] != "none":
-            sequence = sequence[:, ::-1]  # Bidirectional puts the backward sequence in input order
-        output = sequence if a["return_sequences"] else h
-        results.append((output, [h, c][: STATES[a["kind"]]]))
-    if a["wrapper"] == "none":
-        outputs = [results[0][0]]
-    elif a["wrapper"] is None:
-        outputs = [results[0][0], results[1][0]]
-    else:
-        forward, backward = results[0][0], results[1][0]
-        if a["wrapper"] == "concat":
-            outputs = [np.concatenate([forward, backward], axis=-1)]
-        else:
-            outputs = [MERGES[a["wrapper"]](forward, backward)]
-    if a["return_state"]:
-        outputs += [state for _, states in results for state in states]
-    return outputs
-
-
-# -- identities ---------------------------------------------------------------------------
-def _difference(left, right):
-    left, right = np.asarray(left, np.float64), np.asarray(right, np.float64)
-    if left.shape != right.shape:
-        return float("inf")
-    return float(np.max(np.abs(left - right))) if left.size else 0.0
-
-
-def identities(a, outputs, x, mask):
-    """``[(statement, difference, tolerance, why)]``: relations between the outputs that a
-    reader may rely on or may expect, each with its measured difference."""
-    u, found = a["units"], []
-    names = {i: f"[{i}]" for i in range(len(outputs))}
-
-    def add(statement, left, right, why=""):
-        found.append((statement, _difference(left, right), SAME, why))
-
-    rs, bi = a["return_sequences"], a["wrapper"] != "none"
-    first_state = 1 if a["wrapper"] is not None else 2
-    if a["return_state"] and not bi:
-        h = outputs[1]
-        if rs:
-            add(
-                f"{names[0]}[:, -1] == {names[1]} final h",
-                outputs[0][:, -1],
-                h,
-                "the last step of the sequence is the final h"
-                + (" (with go_backwards the last step processed)" if a["go_backwards"] else ""),
-            )
-            add(
-                f"{names[0]}[:, 0] == {names[1]} final h",
-                outputs[0][:, 0],
-                h,
-                "the first row is the first step processed, not the final state",
-            )
-        else:
-            add(
-                f"{names[0]} == {names[1]} final h",
-                outputs[0],
-                h,
-                "the default output is the final h",
-            )
-        if a["kind"] == "LSTM":
-            add(
-                f"{names[2]} final c == {names[1]} final h",
-                outputs[2],
-                h,
-                "c is the cell's memory, not an output",
-            )
-    if bi and a["return_state"]:
-        per = STATES[a["kind"]]
-        forward_h, backward_h = outputs[first_state], outputs[first_state + per]
-        fh, bh = names[first_state], names[first_state + per]
-        if a["wrapper"] == "concat":
-            out = outputs[0]
-            if rs:
-                add(
-                    f"{names[0]}[:, -1, :{u}] == {fh} forward h",
-                    out[:, -1, :u],
-                    forward_h,
-                    "the forward half ends at the last step",
-                )
-                add(
-                    f"{names[0]}[:, 0, {u}:] == {bh} backward h",
-                    out[:, 0, u:],
-                    backward_h,
-                    "the backward half ends at step 0, in input order",
-                )
-                add(
-                    f"{names[0]}[:, -1, {u}:] == {bh} backward h",
-                    out[:, -1, u:],
-                    backward_h,
-                    "at the last step the backward direction has read one step only",
-                )
-            else:
-                add(f"{names[0]}[:, :{u}] == {fh} forward h", out[:, :u], forward_h)
-                add(f"{names[0]}[:, {u}:] == {bh} backward h", out[:, u:], backward_h)
-        if a["wrapper"] is None and not rs:
-            add(f"{names[0]} == {fh} forward h", outputs[0], forward_h)
-            add(f"{names[1]} == {bh} backward h", outputs[1], backward_h)
-        if a["wrapper"] is None and rs:
-            add(
-                f"{names[0]}[:, -1] == {fh} forward h",
-                outputs[0][:, -1],
-                forward_h,
-                "the forward sequence ends at the last step",
-            )
-            add(
-                f"{names[1]}[:, 0] == {bh} backward h",
-                outputs[1][:, 0],
-                backward_h,
-                "the backward sequence, in input order, ends at step 0",
-            )
-            add(
-                f"{names[1]}[:, -1] == {bh} backward h",
-                outputs[1][:, -1],
-                backward_h,
-                "at the last step the backward direction has read one step only",
-            )
-        if a["wrapper"] in MERGES:
-            merge = MERGES[a["wrapper"]]
-            last = outputs[0][:, -1] if rs else outputs[0]
-            where = f"{names[0]}[:, -1]" if rs else names[0]
-            add(
-                f"{where} == {a['wrapper']}({fh} forward h, {bh} backward h)",
-                last,
-                merge(forward_h, backward_h),
-                "at the last step the backward direction has read one step only"
-                if rs
-                else "without return_sequences each direction gives its final h",
-            )
-    if mask is not None and rs and a["wrapper"] in ("none", "concat", None):
-        valid = np.asarray(mask).sum(axis=1)
-        padded = [i for i in range(len(valid)) if 0 < valid[i] < np.asarray(mask).shape[1]]
-        if padded and not a["go_backwards"]:
-            row, last = padded[0], int(valid[padded[0]]) - 1
-            out = np.asarray(outputs[0])
-            label = names[0]
-            if a["wrapper"] == "concat":
-                out, label = out[..., :u], f"{names[0]}[..., :{u}]"
-            forced = " (Bidirectional sets it when it returns sequences)" if bi else ""
-            add(
-                f"{label} at the padded steps == the last valid output",
-                out[row, last + 1 :],
-                np.broadcast_to(out[row, last], out[row, last + 1 :].shape),
-                "zero_output_for_mask=False (a layer's default) repeats it",
-            )
-            add(
-                f"{label} at the padded steps == 0",
-                out[row, last + 1 :],
-                np.zeros_like(out[row, last + 1 :]),
-                f"zero_output_for_mask=True writes zeros{forced}",
-            )
-    return found
+from lstm_lab.references.numpy_cells import reference_outputs
 
 
 # -- one layer ----------------------------------------------------------------------------
@@ -302,7 +57,7 @@ def explain_layer(layer, x, mask, keras, description, mask_note=""):
                 "name": name,
                 "shape": list(output.shape),
                 "shape_by_the_rules": list(shape),
-                "max_abs_difference_from_the_equations": _difference(output, expected),
+                "max_abs_difference_from_the_equations": difference(output, expected),
             }
         )
     checks = [
@@ -340,11 +95,11 @@ def _same_as_the_layer(layer, a, x, mask, outputs, keras):
     plain(x)
     plain.set_weights(layer.get_weights())
     other = _run(plain, x, mask, keras)
-    difference = max(_difference(o, p) for o, p in zip(outputs, other))
+    gap = max(difference(o, p) for o, p in zip(outputs, other))
     return {
         "statement": f"the same as {a['kind']}({a['units']}) with the same weights",
-        "holds": difference <= SAME,
-        "max_abs_difference": difference,
+        "holds": gap <= SAME,
+        "max_abs_difference": gap,
         "tolerance": SAME,
         "why": f"RNN({type(inner.cell).__name__}) is the layer's loop around the cell",
     }
@@ -443,7 +198,7 @@ def explain_saved_model(path, seed=0, batch=2):
         mask = None if mask is None else np.asarray(keras.ops.convert_to_numpy(mask))
         value = outputs[0]
     whole = _run(model, x, None, keras)[0]
-    if whole.shape != value.shape or _difference(whole, value) > SAME:
+    if whole.shape != value.shape or difference(whole, value) > SAME:
         raise BadInput(
             f"{path}: its layers do not form a chain (branches or several inputs); "
             "explain a layer of it with a spec instead"
@@ -451,84 +206,3 @@ def explain_saved_model(path, seed=0, batch=2):
     if not explained:
         raise BadInput(f"{path} has no LSTM, GRU, SimpleRNN, RNN or Bidirectional layer")
     return explained
-
-
-# -- rendering ----------------------------------------------------------------------------
-def _verdict(check):
-    return "holds" if check["holds"] else "does not hold"
-
-
-def _heading(e):
-    """``"LSTM(3) on input (2, 5, 3) (how it is masked)"``."""
-    return f"{e['layer']} on input {tuple(e['input_shape'])}" + (
-        f" ({e['mask']})" if e["mask"] else ""
-    )
-
-
-def _against_the_rules(row):
-    if row["shape"] == row["shape_by_the_rules"]:
-        return ""
-    return f"; NOT the shape the rules give, {tuple(row['shape_by_the_rules'])}"
-
-
-def render_text(explained):
-    lines = []
-    for number, e in enumerate(explained, 1):
-        p = e["parameters"]
-        lines += [
-            f"layer {number}: {_heading(e)}",
-            f"  parameters: {p['formula']} (count_params: {p['count_params']})",
-            "  outputs (shape; largest difference from the layer's equations in NumPy):",
-        ]
-        for row in e["outputs"]:
-            lines.append(
-                f"    [{row['index']}] {str(tuple(row['shape'])):14s} {row['name']} "
-                f"({row['max_abs_difference_from_the_equations']:.1g}{_against_the_rules(row)})"
-            )
-        lines.append(f"  identities (max abs difference, tolerance {SAME:g}):")
-        if not e["identities"]:
-            lines.append("    none: with one output there is nothing to relate")
-        for check in e["identities"]:
-            why = f": {check['why']}" if check["why"] else ""
-            lines.append(
-                f"    {_verdict(check):14s} {check['statement']} "
-                f"({check['max_abs_difference']:.2g}){why}"
-            )
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def render_markdown(explained):
-    from lstm_lab.report.markdown import markdown_table
-
-    parts = []
-    for number, e in enumerate(explained, 1):
-        p = e["parameters"]
-        parts += [
-            f"**Layer {number}:** {_heading(e)}",
-            "",
-            markdown_table(
-                ["output", "shape", "what it is", "vs the equations"],
-                [
-                    [
-                        f"[{r['index']}]",
-                        str(tuple(r["shape"])),
-                        r["name"],
-                        f"{r['max_abs_difference_from_the_equations']:.1g}",
-                    ]
-                    for r in e["outputs"]
-                ],
-            ),
-            "",
-            markdown_table(
-                ["identity", "on this run", "max abs difference", "why"],
-                [
-                    [f"`{c['statement']}`", _verdict(c), f"{c['max_abs_difference']:.2g}", c["why"]]
-                    for c in e["identities"]
-                ],
-            ),
-            "",
-            f"Parameters: {p['formula']} (`count_params()`: {p['count_params']}).",
-            "",
-        ]
-    return "\n".join(parts).rstrip() + "\n"

@@ -15,9 +15,11 @@ import ast
 from dataclasses import dataclass, field
 
 from lstm_lab.errors import BadInput
+from lstm_lab.probes.anatomy import CELLS as CELL_KINDS
+from lstm_lab.probes.anatomy import KINDS
 
-RECURRENT = ("LSTM", "GRU", "SimpleRNN")
-CELLS = ("LSTMCell", "GRUCell", "SimpleRNNCell")
+RECURRENT = KINDS[::-1]  # experiment 02's kinds, LSTM first as messages name them
+CELLS = tuple(CELL_KINDS)[::-1]
 COMMON = {
     "activation",
     "recurrent_activation",

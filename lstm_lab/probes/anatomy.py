@@ -25,6 +25,7 @@ from lstm_lab.errors import error_summary
 
 KINDS = ("SimpleRNN", "GRU", "LSTM")
 STATES = {"SimpleRNN": 1, "GRU": 1, "LSTM": 2}
+CELLS = {f"{kind}Cell": kind for kind in KINDS}  # RNN(cell) runs the layer of its kind
 WRAPPERS = ("none", "concat", "sum", "mul", "ave", None)  # "none": no Bidirectional wrapper
 
 
@@ -58,7 +59,7 @@ def expected_outputs(kind, wrapper, return_sequences, return_state, layers, unit
 def output_names(a):
     """Each output's name in plain words, in the order Keras returns them (the rules above).
     ``a``: ``{kind, units, wrapper, return_sequences, return_state, go_backwards}``, as
-    :func:`lstm_lab.explain.command.anatomy_of` reads them from a layer."""
+    :func:`anatomy_of` reads them from a layer."""
     u = a["units"]
     every = "h at every step"
     if a["go_backwards"]:
@@ -217,3 +218,47 @@ def stacked_simple_rnn_shapes(layers_options=(1, 2), batch=3, steps=10, features
         state_shapes = ", ".join(f"h {tuple(h.shape)}" for h in states)
         shapes[layers] = f"out {tuple(x.shape)}, {state_shapes}"
     return shapes
+
+
+# -- what a built layer is (lstm-lab explain) ----------------------------------------------
+# -- what the layer is --------------------------------------------------------------------
+def anatomy_of(layer):
+    """``{kind, units, wrapper, return_sequences, return_state, go_backwards, reset_after,
+    zero_output_for_mask, directions, rnn_of_cell}`` for an LSTM, GRU, SimpleRNN, RNN(cell)
+    or Bidirectional layer; None for any other layer."""
+    wrapper = "none"
+    inner = layer
+    if type(layer).__name__ == "Bidirectional":
+        wrapper = layer.merge_mode
+        inner = layer.forward_layer
+    name = type(inner).__name__
+    if name in KINDS:
+        kind, cell = name, inner.cell
+    elif name == "RNN" and type(inner.cell).__name__ in CELLS:
+        kind, cell = CELLS[type(inner.cell).__name__], inner.cell
+    else:
+        return None
+    return {
+        "kind": kind,
+        "units": cell.units,
+        "wrapper": wrapper,
+        "return_sequences": inner.return_sequences,
+        "return_state": inner.return_state,
+        "go_backwards": inner.go_backwards if wrapper == "none" else False,
+        "reset_after": getattr(cell, "reset_after", True),
+        "zero_output_for_mask": inner.zero_output_for_mask,
+        "directions": 1 if wrapper == "none" else 2,
+        "rnn_of_cell": name == "RNN",
+    }
+
+
+def formula(a, features):
+    """The parameter count and how it is made up."""
+    single = parameter_count(a["kind"], a["units"], features, a["reset_after"])
+    gates = {"SimpleRNN": "", "LSTM": "4 x ", "GRU": "3 x "}[a["kind"]]
+    text = f"{gates}{a['units']} x ({features} + {a['units']} + 1)"
+    if a["kind"] == "GRU" and a["reset_after"]:
+        text += f" + 3 x {a['units']} (reset_after: a second bias row)"
+    if a["directions"] == 2:
+        return 2 * single, f"2 directions x [{text}] = {2 * single}"
+    return single, f"{text} = {single}"

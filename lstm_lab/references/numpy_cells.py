@@ -82,31 +82,95 @@ def _initial(x, weights, state):
     return np.asarray(state, dtype=np.float64)
 
 
+def run_sequence(
+    kind,
+    x,
+    weights,
+    *,
+    reset_after=True,
+    h0=None,
+    c0=None,
+    mask=None,
+    backwards=False,
+    zero_output_for_mask=False,
+):
+    """One direction of a ``kind`` layer ("LSTM", "GRU", "SimpleRNN") over ``x`` (batch,
+    steps, features): ``(outputs in processing order, final h, final c)`` (c stays the
+    initial state but for an LSTM), with Keras's mask rule: a masked step keeps the state and
+    repeats the previous output, or outputs zeros with ``zero_output_for_mask``."""
+    x = np.asarray(x, dtype=np.float64)
+    batch, steps = x.shape[:2]
+    h, c = _initial(x, weights, h0), _initial(x, weights, c0)
+    previous, outputs = np.zeros_like(h), []
+    for t in range(steps - 1, -1, -1) if backwards else range(steps):
+        if kind == "LSTM":
+            new_h, new_c = lstm_step(x[:, t], h, c, weights)
+        elif kind == "GRU":
+            new_h, new_c = gru_step(x[:, t], h, weights, reset_after), c
+        else:
+            new_h, new_c = simple_rnn_step(x[:, t], h, weights), c
+        keep = np.ones((batch, 1), bool) if mask is None else np.asarray(mask)[:, t][:, None]
+        h, c = np.where(keep, new_h, h), np.where(keep, new_c, c)
+        output = np.where(keep, new_h, np.zeros_like(h) if zero_output_for_mask else previous)
+        outputs.append(output)
+        previous = output
+    return np.stack(outputs, axis=1), h, c
+
+
 def simple_rnn(x, weights, h0=None):
     """Returns (sequence of h, final h)."""
-    x = np.asarray(x, dtype=np.float64)
-    h, outputs = _initial(x, weights, h0), []
-    for t in range(x.shape[1]):
-        h = simple_rnn_step(x[:, t], h, weights)
-        outputs.append(h)
-    return np.stack(outputs, axis=1), h
+    sequence, h, _ = run_sequence("SimpleRNN", x, weights, h0=h0)
+    return sequence, h
 
 
 def lstm(x, weights, h0=None, c0=None):
     """Returns (sequence of h, final h, final c)."""
-    x = np.asarray(x, dtype=np.float64)
-    h, c, outputs = _initial(x, weights, h0), _initial(x, weights, c0), []
-    for t in range(x.shape[1]):
-        h, c = lstm_step(x[:, t], h, c, weights)
-        outputs.append(h)
-    return np.stack(outputs, axis=1), h, c
+    return run_sequence("LSTM", x, weights, h0=h0, c0=c0)
 
 
 def gru(x, weights, reset_after=True, h0=None):
     """Returns (sequence of h, final h)."""
-    x = np.asarray(x, dtype=np.float64)
-    h, outputs = _initial(x, weights, h0), []
-    for t in range(x.shape[1]):
-        h = gru_step(x[:, t], h, weights, reset_after)
-        outputs.append(h)
-    return np.stack(outputs, axis=1), h
+    sequence, h, _ = run_sequence("GRU", x, weights, reset_after=reset_after, h0=h0)
+    return sequence, h
+
+
+# Bidirectional's merge modes but concat.
+MERGES = {
+    "sum": lambda forward, backward: forward + backward,
+    "mul": lambda forward, backward: forward * backward,
+    "ave": lambda forward, backward: (forward + backward) / 2,
+}
+
+
+def reference_outputs(layer, a, x, mask):
+    """What a built Keras ``layer`` (its anatomy ``a``, :func:`lstm_lab.probes.anatomy.
+    anatomy_of`) should return on ``x`` with ``mask``, from its weights: a list in Keras's
+    order."""
+    if a["wrapper"] == "none":
+        directions = [(layer, a["go_backwards"])]
+    else:
+        directions = [(layer.forward_layer, False), (layer.backward_layer, True)]
+    results = []
+    for sublayer, backwards in directions:
+        weights = [np.asarray(w, dtype=np.float64) for w in sublayer.get_weights()]
+        sequence, h, c = run_sequence(
+            a["kind"], x, weights, reset_after=a["reset_after"], mask=mask,
+            backwards=backwards, zero_output_for_mask=a["zero_output_for_mask"],
+        )  # fmt: skip
+        if backwards and a["wrapper"] != "none":
+            sequence = sequence[:, ::-1]  # Bidirectional puts the backward sequence in input order
+        output = sequence if a["return_sequences"] else h
+        results.append((output, [h, c][: (2 if a["kind"] == "LSTM" else 1)]))
+    if a["wrapper"] == "none":
+        outputs = [results[0][0]]
+    elif a["wrapper"] is None:
+        outputs = [results[0][0], results[1][0]]
+    else:
+        forward, backward = results[0][0], results[1][0]
+        if a["wrapper"] == "concat":
+            outputs = [np.concatenate([forward, backward], axis=-1)]
+        else:
+            outputs = [MERGES[a["wrapper"]](forward, backward)]
+    if a["return_state"]:
+        outputs += [state for _, states in results for state in states]
+    return outputs

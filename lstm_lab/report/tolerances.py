@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from lstm_lab.arrays import numbers_in
-from lstm_lab.results.layout import results_root
+from lstm_lab.results.layout import sweep_summaries
 
 ONE_MACHINE = "not measured across machines"
 
@@ -30,13 +30,7 @@ def sweep_spreads(results_dir, experiment, backend, profile):
     """``(sweep name, seeds, {metric: max - min})`` from the committed sweep with the most seeds
     of ``experiment`` on ``backend`` and ``profile``, or None."""
     best = None
-    for summary_file in sorted((results_root(results_dir) / "sweeps").glob("*/summary.json")):
-        try:
-            summary = json.loads(summary_file.read_text())
-        except (OSError, ValueError):
-            continue
-        if summary.get("profile") != profile:
-            continue
+    for folder, summary in sweep_summaries(results_dir, profile):
         rows = [
             row
             for row in summary.get("metrics", [])
@@ -46,7 +40,7 @@ def sweep_spreads(results_dir, experiment, backend, profile):
             seeds = max(len(row["seeds"]) for row in rows)
             if best is None or seeds > best[1]:
                 spreads = {row["metric"]: row["max"] - row["min"] for row in rows}
-                best = (summary_file.parent.name, seeds, spreads)
+                best = (folder.name, seeds, spreads)
     return best
 
 

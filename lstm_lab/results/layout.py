@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 INDEX_NAME = "README.md"
-
-
 SOURCES_NAME = "sources.md"
+REFERENCE_BACKEND = "tensorflow"  # its runs are results/<experiment>/, the others' below
 
 
 def runs_in(results_dir):
@@ -27,32 +26,56 @@ def results_root(results_dir):
     return results_dir.parent.parent if results_dir.parent.name == "backends" else results_dir
 
 
-def sweeps_covering(results_dir, experiment, backend, profile):
-    """``[(name, report.md, seeds)]``: the sweeps with cells of ``experiment`` on ``backend``
-    with ``profile``, found in the results root that holds ``results_dir``."""
-    root = results_root(results_dir)
+def sweep_dir(results_dir, name):
+    """Where the sweep ``name`` is written: ``<results>/sweeps/<name>/``."""
+    return results_root(results_dir) / "sweeps" / name
+
+
+def cell_dir(sweep_folder, backend, seed):
+    """The results folder of a sweep's cells on ``backend`` with ``seed`` (one experiment's
+    folder each inside)."""
+    return Path(sweep_folder) / "cells" / backend / f"seed-{seed}"
+
+
+def backend_results_dir(results_dir, backend):
+    """Where a backend's runs are written: the reference backend's in ``results_dir``
+    itself, another's in ``<results_dir>/backends/<backend>/``."""
+    results_dir = Path(results_dir)
+    return results_dir if backend == REFERENCE_BACKEND else results_dir / "backends" / backend
+
+
+def sweep_summaries(results_dir, profile):
+    """``[(sweep folder, summary)]``: every committed sweep of ``profile`` in the results root
+    that holds ``results_dir``, in name order; a summary that cannot be read is skipped."""
     found = []
-    for summary_file in sorted((root / "sweeps").glob("*/summary.json")):
+    for summary_file in sorted((results_root(results_dir) / "sweeps").glob("*/summary.json")):
         try:
-            swept_profile = json.loads(summary_file.read_text()).get("profile")
+            summary = json.loads(summary_file.read_text())
         except (OSError, ValueError):
             continue
-        cells = list(summary_file.parent.glob(f"cells/{backend}/seed-*/{experiment}/metrics.json"))
-        if swept_profile == profile and cells:
-            found.append((summary_file.parent.name, summary_file.parent / "report.md", len(cells)))
+        if summary.get("profile") == profile:
+            found.append((summary_file.parent, summary))
+    return found
+
+
+def sweeps_covering(results_dir, experiment, backend, profile):
+    """``[(name, report.md, seeds)]``: the sweeps with cells of ``experiment`` on ``backend``
+    with ``profile``."""
+    found = []
+    for folder, _ in sweep_summaries(results_dir, profile):
+        cells = list(folder.glob(f"cells/{backend}/seed-*/{experiment}/metrics.json"))
+        if cells:
+            found.append((folder.name, folder / "report.md", len(cells)))
     return found
 
 
 def seed_counts(results_dir, profile):
-    """``{(claim id, backend): row}`` from the sweeps in ``results_dir/sweeps`` of
-    ``profile``: each claim's row from the sweep with the most seeds of it on that backend."""
+    """``{(claim id, backend): row}`` from the sweeps of ``profile``: each claim's row from
+    the sweep with the most seeds of it on that backend."""
     best = {}
-    for summary_file in sorted(Path(results_dir).glob("sweeps/*/summary.json")):
-        summary = json.loads(summary_file.read_text())
-        if summary.get("profile") != profile:
-            continue
+    for folder, summary in sweep_summaries(results_dir, profile):
         for row in summary["claims"]:
             key = (row["id"], row["backend"])
             if key not in best or row["runs"] > best[key]["runs"]:
-                best[key] = {**row, "sweep": summary_file.parent.name}
+                best[key] = {**row, "sweep": folder.name}
     return best

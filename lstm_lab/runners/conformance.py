@@ -11,7 +11,6 @@ the others go to ``results/backends/<backend>/<experiment>/``.
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,16 +18,10 @@ from lstm_lab.errors import BadInput
 from lstm_lab.files import locked, write_file_atomically
 from lstm_lab.report.markdown import markdown_table, short, verdict_text
 from lstm_lab.results.index import read_metrics, write_index
-from lstm_lab.results.layout import seed_counts
+from lstm_lab.results.layout import REFERENCE_BACKEND, backend_results_dir, seed_counts
+from lstm_lab.runners.launch import script_command
 
-REFERENCE_BACKEND = "tensorflow"
 SEED_COUNT_KEYS = ("sweep", "runs", "as_expected", "required", "rate_holds", "robust")
-
-
-def results_dir_of(results_dir, backend):
-    """Where a backend's runs are written: the reference in ``results_dir`` itself."""
-    results_dir = Path(results_dir)
-    return results_dir if backend == REFERENCE_BACKEND else results_dir / "backends" / backend
 
 
 def readable_path(path):
@@ -54,15 +47,10 @@ def run_everywhere(scripts, backends, results_dir, options):
                 f"on {backend}",
                 flush=True,
             )
-            command = [
-                sys.executable,
-                str(script),
-                "--backend",
-                backend,
-                "--results-dir",
-                readable_path(results_dir_of(results_dir, backend)),
-                *options,
-            ]
+            results = readable_path(backend_results_dir(results_dir, backend))
+            command = script_command(
+                script, "--backend", backend, "--results-dir", results, *options
+            )
             codes[(backend, script.stem)] = subprocess.call(command)
     return codes
 
@@ -77,7 +65,7 @@ def collect(names, backends, results_dir, codes, profile):
     for backend in backends:
         for name in names:
             code = codes.get((backend, name), 0)
-            metrics_file = results_dir_of(results_dir, backend) / name / "metrics.json"
+            metrics_file = backend_results_dir(results_dir, backend) / name / "metrics.json"
             if code not in (0, 1) or not metrics_file.exists():
                 why = f"exit code {code}" if code not in (0, 1) else "no run in the results"
                 failed.append({"backend": backend, "experiment": name, "why": why})

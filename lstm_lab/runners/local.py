@@ -5,7 +5,7 @@ experiment runs about as fast on one thread as on two, so two experiments side b
 one thread each, take about half the time of the two in turn
 (``benchmarks/bench_full_profile.py`` measures it).
 
-Importing Keras with TensorFlow takes about 5 s of CPU in every new Python. ``run all
+Importing Keras with TensorFlow takes seconds of CPU in every new Python. ``run all
 --jobs`` has a fork server (``multiprocessing``) import it once and forks each experiment's
 process from that server; the experiment then runs as under ``python script``.
 """
@@ -24,6 +24,9 @@ import traceback
 from pathlib import Path
 
 import lstm_lab
+from lstm_lab.errors import BadInput
+from lstm_lab.runners.discover import last_wall_seconds
+from lstm_lab.runners.launch import script_command
 
 
 def thread_limits(threads):
@@ -44,6 +47,23 @@ def thread_limits(threads):
         xla = f"{xla} --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
     limits["XLA_FLAGS"] = xla.strip()
     return limits
+
+
+def run_side_by_side(scripts, options, jobs, backend, results_dirs):
+    """``run all --jobs N``: the scripts ``jobs`` at a time in processes forked from one that
+    imported Keras on ``backend`` (None: ``KERAS_BACKEND``'s), the longest first by their
+    last runs in ``results_dirs`` (later folders win). Returns their exit codes in order."""
+    if backend is not None:  # the fork server imports Keras with it, so it is checked first
+        if backend not in lstm_lab.BACKENDS:
+            raise BadInput(
+                f"unknown Keras backend {backend!r} (choose from {', '.join(lstm_lab.BACKENDS)})"
+            )
+        os.environ["KERAS_BACKEND"] = backend
+    expected = {}
+    for results_dir in results_dirs:
+        expected |= last_wall_seconds(results_dir, scripts)
+    outcomes = run_scripts(scripts, options, jobs, expected, preload="lstm_lab.runners.preloaded")
+    return [outcomes[script][0] for script in scripts]
 
 
 def run_scripts(scripts, options, jobs, expected_seconds=None, preload=None):
@@ -113,7 +133,7 @@ def _spawn(script, options):
     this process had when it forked the new one, before the exec)."""
     read_end, write_end = os.pipe()
     child = subprocess.Popen(
-        [sys.executable, str(script), *options],
+        script_command(script, *options),
         stdout=write_end,
         stderr=write_end,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -16,7 +16,6 @@ farmed out as Ray tasks. The only module that imports Ray.
 import json
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from lstm_lab.data.fetch import files_for
 from lstm_lab.errors import BadInput
 from lstm_lab.files import write_file_atomically
 from lstm_lab.results.index import publish, read_metrics
+from lstm_lab.results.layout import cell_dir
+from lstm_lab.runners.launch import lab_command
 
 FAILED_FILE = "failed.json"
 STDERR_KEPT = 2000  # characters of a failed cell's stderr kept in failed.json
@@ -46,7 +47,7 @@ class Cell:
 
     def results_dir(self, sweep_dir):
         """The ``--results-dir`` of this cell: its experiment's folder goes inside."""
-        return Path(sweep_dir) / "cells" / self.backend / f"seed-{self.seed}"
+        return cell_dir(sweep_dir, self.backend, self.seed)
 
     def is_finished(self, sweep_dir):
         metrics_file = self.results_dir(sweep_dir) / self.experiment / "metrics.json"
@@ -70,10 +71,10 @@ def run_cell(cell, data, project_dir=None):
         data_dir.mkdir()
         for name, content in data.items():
             (data_dir / name).write_bytes(content)
-        command = [sys.executable, "-m", "lstm_lab", "run", cell.experiment[:2]]
-        command += ["--backend", cell.backend, "--profile", cell.profile]
-        command += ["--seed", str(cell.seed), "--results-dir", str(results_dir)]
-        command += ["--data-dir", str(data_dir)]
+        command = lab_command(
+            "run", cell.experiment[:2], "--backend", cell.backend, "--profile", cell.profile,
+            "--seed", cell.seed, "--results-dir", results_dir, "--data-dir", data_dir,
+        )  # fmt: skip
         completed = subprocess.run(command, capture_output=True, text=True, cwd=project_dir)
         folder = results_dir / cell.experiment
         files = {p.name: p.read_bytes() for p in folder.iterdir()} if folder.is_dir() else {}

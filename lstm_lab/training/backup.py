@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from lstm_lab.files import replace_atomically
+from lstm_lab.files import write_json_atomically
 
 IDENTITY_FILE = "run.json"
 
@@ -35,7 +35,7 @@ def fit_with_backup(model, x, y, backup_dir, identity, monitor=None, mode="max",
         )
         shutil.rmtree(backup)
     backup.mkdir(parents=True, exist_ok=True)
-    replace_atomically(backup / IDENTITY_FILE, identity)
+    write_json_atomically(backup / IDENTITY_FILE, identity)
     from lstm_lab.training.callbacks import TrainingRecord  # a Keras class: Keras loads here
 
     record = TrainingRecord(backup, monitor, mode)

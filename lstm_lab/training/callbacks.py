@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from lstm_lab.backend import keras
-from lstm_lab.files import replace_atomically
+from lstm_lab.files import write_json_atomically
 from lstm_lab.training.states import reset_rnn_states
 
 
@@ -103,7 +103,7 @@ class TrainingRecord(keras.callbacks.Callback):
             "finished": self.finished,
         }
         (folder / "record.json").write_text(json.dumps(record))
-        replace_atomically(self.state_dir / "current.json", {"folder": folder.name})
+        write_json_atomically(self.state_dir / "current.json", {"folder": folder.name})
         if previous is not None and previous != folder:
             shutil.rmtree(previous, ignore_errors=True)
 

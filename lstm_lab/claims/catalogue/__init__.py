@@ -1,35 +1,73 @@
-"""The claims the lab checks: one :class:`~lstm_lab.claims.record.Record` per claim, one
-module per source document.
+"""The claims the lab checks: one :class:`~lstm_lab.claims.record.Record` per claim, one TOML
+file per source document beside this module.
 
 Ids: ``C<source>-<nn>`` for what a source document states or prints (C000 to C004, the
 documents of :data:`lstm_lab.claims.sources.SOURCES`), ``K3-<nn>`` for Keras 3's own documents
-and issues, ``L-<experiment>-<nn>`` for the lab's own claims. Adding a claim is a record in
-its source's module and one ``report.check(id, ...)`` in the experiment it names.
+and issues (``keras3.toml``), ``L-<experiment>-<nn>`` for the lab's own claims (``lab.toml``).
+Adding a claim is a table in its source's file and one ``report.check(id, ...)`` in the
+experiment it names. A table's fields are the record's; an expectation is an inline table
+``{ verdict = ..., why = ... }``, a seed rate ``{ at_least = ..., of = ..., sweep = ... }``
+keyed by profile (or ``"full on torch"``).
 """
 
-from lstm_lab.claims.catalogue import (
-    c000_token_regression,
-    c001_stock_volume,
-    c002_lstm_theory,
-    c003_rnn_basics,
-    c004_stateful_lstm,
-    keras3,
-    lab,
-)
+from pathlib import Path
 
-RECORDS = {
-    record.id: record
-    for module in (
-        c000_token_regression,
-        c001_stock_volume,
-        c002_lstm_theory,
-        c003_rnn_basics,
-        c004_stateful_lstm,
-        lab,
-        keras3,
+from lstm_lab.claims.record import BuildExpectation, Record, SeedRate
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+FOLDER = Path(__file__).resolve().parent
+
+
+def _expected(entry):
+    return entry["verdict"], entry["why"]
+
+
+def _record(claim_id, table):
+    table = dict(table)
+    by_keras = tuple(
+        (entry["releases"], entry["verdict"], entry["why"]) for entry in table.pop("by_keras", [])
     )
-    for record in module.RECORDS
-}
+    by_backend = {b: _expected(entry) for b, entry in table.pop("by_backend", {}).items()}
+    by_build = {
+        backend: BuildExpectation(
+            entry["trait"], _expected(entry["with_trait"]), _expected(entry["without_trait"])
+        )
+        for backend, entry in table.pop("by_build", {}).items()
+    }
+    seed_rates = {}
+    for key, rate in table.pop("seed_rates", {}).items():
+        profile, _, backend = key.partition(" on ")
+        seed_rates[(profile, backend) if backend else profile] = SeedRate(**rate)
+    return Record(
+        claim_id,
+        by_keras=by_keras,
+        by_backend=by_backend,
+        by_build=by_build,
+        seed_rates=seed_rates,
+        **table,
+    )
+
+
+def load(folder=FOLDER):
+    """``{claim id: Record}`` from every ``*.toml`` in ``folder``, in file and table order."""
+    records = {}
+    for path in sorted(folder.glob("*.toml")):
+        with open(path, "rb") as file:
+            for claim_id, table in tomllib.load(file).items():
+                if claim_id in records:
+                    raise ValueError(f"{path.name}: claim {claim_id} is also in another file")
+                try:
+                    records[claim_id] = _record(claim_id, table)
+                except TypeError as error:  # a field the record does not have
+                    raise ValueError(f"{path.name}: claim {claim_id}: {error}") from None
+    return records
+
+
+RECORDS = load()
 TRAINING_CLAIMS = sorted(claim_id for claim_id, record in RECORDS.items() if record.seed_rates)
 
 
