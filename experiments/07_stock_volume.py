@@ -102,12 +102,14 @@ def main(argv=None):
     # ## 3. How good is "small loss"? Test error in Volume units against baselines
     volume = frame[TARGET].to_numpy()
     test = slice(TRAIN_ROWS, None)
-    scores = {"LSTM (the source's pipeline)": regression_errors(predicted[test], volume[test])}
+    # The metric keeps the name the committed sweeps measured its spread under.
+    lstm_name = "LSTM (the seed's pipeline)"
+    scores = {lstm_name: regression_errors(predicted[test], volume[test])}
     scores |= {name: regression_errors(values[test], volume[test])
                for name, values in volume_baselines(frame).items()}
     best_baseline = min((s["rmse"], name) for name, s in scores.items()
                         if not name.startswith("LSTM"))
-    lstm_rmse = scores["LSTM (the source's pipeline)"]["rmse"]
+    lstm_rmse = scores[lstm_name]["rmse"]
     better = lstm_rmse < best_baseline[0]
     report.check("C001-04", documented="better than every naive baseline",
                  not_run_because=synthetic,
