@@ -28,12 +28,12 @@ def fit_with_backup(model, x, y, backup_dir, identity, monitor=None, mode="max",
     backup = Path(backup_dir)
     saved = _read_identity(backup)
     if backup.exists() and saved != identity:
+        shutil.rmtree(backup)  # before saying so: a reader of the message finds it gone
         differs = _differences(saved or {}, identity)
         print(
             f"    {backup} holds a backup of another run ({differs}): removed, starting afresh",
             flush=True,
         )
-        shutil.rmtree(backup)
     backup.mkdir(parents=True, exist_ok=True)
     write_json_atomically(backup / IDENTITY_FILE, identity)
     from lstm_lab.training.callbacks import TrainingRecord  # a Keras class: Keras loads here
