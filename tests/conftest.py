@@ -13,10 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def expected_verdicts(experiment, profile="full", backend="tensorflow"):
     """``{claim id: verdict}`` the catalogue expects of an experiment's run here."""
+    from lstm_lab.builds import installed_version
     from lstm_lab.claims import catalogue
-    from lstm_lab.claims.verdict import installed_keras
 
-    return catalogue.expected_verdicts(experiment, backend, profile, installed_keras())
+    return catalogue.expected_verdicts(experiment, backend, profile, installed_version("keras"))
 
 
 def run_python(*args, timeout=300):

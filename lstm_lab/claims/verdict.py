@@ -19,9 +19,9 @@ other verdict is within that rate, and as expected too.
 """
 
 from dataclasses import asdict, dataclass
-from importlib import metadata
 
 from lstm_lab.arrays import jsonable
+from lstm_lab.builds import installed_version
 from lstm_lab.claims.catalogue import record_of
 from lstm_lab.claims.record import VERDICTS
 from lstm_lab.claims.sources import SOURCES
@@ -66,19 +66,12 @@ def within_seed_rate(claim):
     )
 
 
-def installed_keras():
-    try:
-        return metadata.version("keras")
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def _judged(claim_id, verdict, evidence, *, documented, observed, tolerance, backend, profile):
     """The final Claim for ``verdict``, with the record's expectation on this run: where the
     backend or build expects another verdict the reason joins the evidence, and so does a
     seed rate's when this verdict is not the expected one."""
     record = record_of(claim_id)
-    expected = record.expected(backend, profile, installed_keras())
+    expected = record.expected(backend, profile, installed_version("keras"))
     if expected.why:
         evidence += f" [expected {expected.verdict} on {backend}: {expected.why}]"
     rate = expected.seed_rate
