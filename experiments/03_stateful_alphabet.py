@@ -178,7 +178,7 @@ def main(argv=None):
     since = ".".join(map(str, stateful.BATCH_SIZE_CHECK_SINCE))
     report.check("L-03-01", documented=True, observed=other_batch["raised"],
                  evidence=f"{other_batch['error']} (Keras {keras.__version__}; raised since Keras "
-                 f"{since}, keras-team/keras#21742; 3.0–3.11 broadcast the batch silently, "
+                 f"{since}, keras-team/keras#21742; 3.0–3.11 broadcast a batch of 1 silently, "
                  "keras-team/keras#21183)")
 
     # ## 5. The tutorial's Keras 2 calls on the installed Keras

@@ -9,6 +9,10 @@
     python -m lstm_lab explain SPEC           what a recurrent layer returns, named and proven
     python -m lstm_lab report                 regenerate results/README.md
     python -m lstm_lab conformance [options]  every experiment on every backend, side by side
+    python -m lstm_lab conformance --keras 2 3.12 3.15
+                                              ... and on each Keras release (results/versions.md)
+    python -m lstm_lab env list|build [NAME]  the Keras environments, built by uv
+    python -m lstm_lab findings --keras ...   every Keras finding's reproduction, everywhere
     python -m lstm_lab sweep [options]        experiments x backends x seeds on Ray: verdict rates
 
 Exit codes: 0 every claim as expected, 1 a verdict differs from its
@@ -69,13 +73,21 @@ def command_run(args):
         known = ", ".join(experiments) or "none"
         raise BadInput(f"no experiment {args.which!r} (known: {known}, or 'all')")
     jobs, options = jobs_option(args.options)
+    keras, options = keras_option(options)
     started = time.perf_counter()
-    if jobs > 1 and len(chosen) > 1:
+    if keras is not None:
+        codes = run_in_environment(keras, chosen, options)
+    elif jobs > 1 and len(chosen) > 1:
         from lstm_lab.runners.local import run_side_by_side
 
         results_dir = Path(option_value(options, "--results-dir") or project_root() / "results")
-        codes = run_side_by_side(chosen, options, jobs, option_value(options, "--backend"), [
-            project_root() / "results", results_dir])  # fmt: skip
+        codes = run_side_by_side(
+            chosen,
+            options,
+            jobs,
+            option_value(options, "--backend"),
+            [project_root() / "results", results_dir],
+        )
     else:
         codes = []
         for script in chosen:
@@ -88,6 +100,45 @@ def command_run(args):
             f"({jobs} at a time)"
         )
     return 2 if 2 in codes else max(codes)
+
+
+def keras_option(options):
+    """``(the --keras environment's name or None, the other options)``."""
+    keras, rest, words = None, [], iter(options)
+    for word in words:
+        if word == "--keras" or word.startswith("--keras="):
+            keras = word.partition("=")[2] or next(words, "")
+            if not keras:
+                raise BadInput("--keras needs an environment's name, such as 3.12 (env list)")
+        else:
+            rest.append(word)
+    return keras, rest
+
+
+def run_in_environment(name, scripts, options):
+    """``run NN --keras NAME``: each script in the Keras environment ``name`` (built first if
+    it is not), one after another; their exit codes."""
+    from lstm_lab import environments
+
+    environment = environments.find(name)
+    if environment.keras2:
+        raise BadInput(
+            f"Keras {name} runs the Keras 2 probes, not the experiments (Keras 3 code): "
+            f"python -m lstm_lab conformance --keras {name}"
+        )
+    backend = option_value(options, "--backend") or os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend not in environment.backends:
+        raise BadInput(
+            f"Keras {name} has no {backend} backend here (it has: "
+            f"{', '.join(environment.backends)}); choose one with --backend"
+        )
+    python = environments.build(environment, progress=lambda line: print(line, flush=True))
+    variables = {**os.environ, **environment.run_environment(), "KERAS_BACKEND": backend}
+    codes = []
+    for script in scripts:
+        print(f"== {script.stem} on Keras {name} ({backend})", flush=True)
+        codes.append(subprocess.call([str(python), str(script), *options], env=variables))
+    return codes
 
 
 def option_value(options, name):
@@ -170,6 +221,8 @@ def command_conformance(args):
     chosen = chosen_experiments(args)
     options = ["--profile", args.profile, "--seed", str(args.seed)]
     options += ["--data-dir", str(args.data_dir)] if args.data_dir else []
+    if args.keras:
+        return version_matrix(args, chosen, options)
     if args.matrix_only:
         codes = {}
     else:
@@ -179,6 +232,79 @@ def command_conformance(args):
     written = conformance.write_matrix(args.results_dir, matrix)
     print(f"{conformance.summary_line(matrix)} -> {written}")
     return 2 if matrix["failed"] else 0
+
+
+def version_matrix(args, chosen, options):
+    """``conformance --keras NAME ...``: the experiments in each Keras environment."""
+    from lstm_lab import environments
+    from lstm_lab.runners import versions
+
+    if args.jobs < 1:
+        raise BadInput(f"--jobs {args.jobs}: give a whole number of at least 1")
+    known = environments.load()
+    chosen_environments = [environments.find(name, known) for name in args.keras]
+    codes = {}
+    if not args.matrix_only:
+        codes = versions.run_matrix(
+            chosen_environments,
+            args.backends,
+            chosen,
+            args.results_dir,
+            options,
+            args.jobs,
+            progress=lambda line: print(line, flush=True),
+        )
+    names = [script.stem for script in chosen]
+    matrix = versions.collect(
+        chosen_environments, args.backends, names, args.results_dir, args.profile, codes
+    )
+    written = versions.write_matrix(args.results_dir, matrix)
+    print(f"{versions.summary_line(matrix)} -> {written}")
+    return 2 if matrix["failed"] else 0
+
+
+def command_findings(args):
+    import platform
+
+    from lstm_lab import environments, findings
+    from lstm_lab.runners import findings as finding_runs
+    from lstm_lab.runners.versions import build_all
+
+    known = environments.load()
+    chosen = [environments.find(name, known) for name in args.keras]
+    chosen = [environment for environment in chosen if not environment.keras2]
+    if not chosen:
+        raise BadInput(
+            "--keras: name at least one Keras 3 environment (the reproductions are Keras 3 code)"
+        )
+    catalogue = findings.load()
+    pythons = build_all(chosen, progress=lambda line: print(line, flush=True))
+    results = finding_runs.run_all(catalogue, chosen, args.backends, pythons, args.jobs)
+    machine = f"{platform.machine()} CPU, {os.cpu_count()} cores, no GPU"
+    written = finding_runs.write(args.results_dir, catalogue, results, machine)
+    print(f"{len(catalogue)} findings in {len(chosen)} Keras environments -> {written}")
+    return 0
+
+
+def command_env(args):
+    from lstm_lab import environments
+
+    known = environments.load()
+    if args.action == "list":
+        for environment in known.values():
+            path = environments.folder(environment)
+            state = "built" if environments.is_built(path) else "not built"
+            print(f"{environment.name:6s} {environment.title}")
+            print(f"{'':6s} backends: {', '.join(environment.backends)}; {state}: {path}")
+        return 0
+    names = args.names or list(known)
+    for name in names:
+        environment = environments.find(name, known)
+        python = environments.build(
+            environment, progress=lambda line: print(line, flush=True), force=args.rebuild
+        )
+        print(f"Keras {environment.name}: {python}")
+    return 0
 
 
 def seed_list(values):
@@ -350,7 +476,41 @@ def build_parser():
         action="store_true",
         help="run nothing: rebuild the matrix from the runs already in the results directory",
     )
+    matrix.add_argument(
+        "--keras",
+        nargs="+",
+        metavar="NAME",
+        help="Keras environments of environments.toml (2 3.12 3.13 3.14 3.15): run in each, "
+        "built by uv if need be, and write results/versions.md instead",
+    )
+    matrix.add_argument(
+        "--jobs", type=int, default=1, help="with --keras: runs at a time (default 1)"
+    )
     matrix.set_defaults(handler=command_conformance)
+
+    finding = commands.add_parser(
+        "findings", help="run every Keras finding's reproduction in each Keras environment"
+    )
+    finding.add_argument(
+        "--keras",
+        nargs="+",
+        default=["3.12", "3.13", "3.14", "3.15"],
+        metavar="NAME",
+        help="Keras environments (default 3.12 to 3.15)",
+    )
+    finding.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
+    finding.add_argument("--jobs", type=int, default=1, help="runs at a time (default 1)")
+    finding.add_argument("--results-dir", **results_dir)
+    finding.set_defaults(handler=command_findings)
+
+    env = commands.add_parser(
+        "env",
+        help="the Keras environments of environments.toml: list them, or build them with uv",
+    )
+    env.add_argument("action", choices=["list", "build"])
+    env.add_argument("names", nargs="*", metavar="NAME", help="build: default every one")
+    env.add_argument("--rebuild", action="store_true", help="build: even if built")
+    env.set_defaults(handler=command_env)
 
     sweeping = commands.add_parser(
         "sweep", help="run experiments x backends x seeds on Ray and count each verdict"

@@ -140,3 +140,16 @@ def write_file_atomically(path, content):
 def write_json_atomically(path, data):
     """``data`` as JSON in ``path``, written whole or not at all."""
     write_file_atomically(path, json.dumps(data).encode())
+
+
+def write_json_and_markdown(results_dir, stem, data, markdown):
+    """``<stem>.json`` (``data``) and ``<stem>.md`` (``markdown``) in ``results_dir``, each
+    written atomically under the results lock; returns the Markdown file's path."""
+    results_dir = Path(results_dir)
+    with locked(results_dir):
+        write_file_atomically(
+            results_dir / f"{stem}.json",
+            (json.dumps(data, indent=2, allow_nan=False) + "\n").encode(),
+        )
+        write_file_atomically(results_dir / f"{stem}.md", markdown.encode())
+    return results_dir / f"{stem}.md"

@@ -79,8 +79,9 @@ class Record:
     ``source`` is a key of :data:`lstm_lab.claims.sources.SOURCES`; ``cites`` names the
     page or issue within it where that is narrower; ``quote`` is what the source says, in its
     language, ``english`` its translation. ``expect`` is the verdict on TensorFlow, the
-    reference; ``by_keras`` gives ``(specifier, verdict, why)`` for the Keras releases where it
-    differs, ``by_backend`` ``{backend: (verdict, why)}``, ``by_build`` ``{backend:
+    reference; ``by_backend`` gives ``{backend: (verdict, why)}``; ``by_keras`` ``(specifier,
+    verdict, why, backend)`` for the Keras releases where it differs, on every backend (None)
+    or on one, each measured in ``results/versions.json``; ``by_build`` ``{backend:
     BuildExpectation}``; ``seed_rates`` maps a profile, or ``(profile, backend)``, to the
     :class:`SeedRate` a sweep measured. ``about_source_data``: the claim counts the source's
     own data, so on other data it is *not run*.
@@ -102,7 +103,7 @@ class Record:
     about_source_data: bool = False
 
     def __post_init__(self):
-        verdicts = [self.expect, *(v for _, v, _ in self.by_keras)]
+        verdicts = [self.expect, *(entry[1] for entry in self.by_keras)]
         verdicts += [v for v, _ in self.by_backend.values()]
         for build in self.by_build.values():
             verdicts += [build.with_trait[0], build.without_trait[0]]
@@ -114,12 +115,14 @@ class Record:
         """The :class:`Expected` verdict of a run on ``backend`` with ``profile`` and the Keras
         release ``keras_version`` (a string; None: the reference's)."""
         verdict, why = self.expect, None
-        for specifier, release_verdict, _ in self.by_keras:
-            if keras_version and Version(keras_version) in SpecifierSet(specifier):
-                verdict = release_verdict
+        if backend in self.by_backend:
+            verdict, why = self.by_backend[backend]
+        for specifier, release_verdict, release_why, only_on in self.by_keras:
+            if only_on not in (None, backend) or not keras_version:
+                continue
+            if Version(keras_version) in SpecifierSet(specifier):
+                verdict, why = release_verdict, release_why
         if backend in self.by_build:
             verdict, why = self.by_build[backend].for_installed_build()
-        elif backend in self.by_backend:
-            verdict, why = self.by_backend[backend]
         rate = self.seed_rates.get((profile, backend)) or self.seed_rates.get(profile)
         return Expected(verdict, why, rate)

@@ -13,9 +13,9 @@ from lstm_lab.backend import keras, to_numpy
 from lstm_lab.errors import error_summary
 from lstm_lab.training.states import reset_rnn_states
 
-# Keras 3.0 to 3.11 accepted a batch of another size and broadcast it over the stored
-# states (keras-team/keras#21183); 3.12.0 added the ValueError (keras-team/keras#21742).
-# Checked in the published wheels: rnn.py of 3.11.3 has no such check, 3.12.0 has it.
+# Keras 3.0 to 3.11 had no check: a batch of 1 was broadcast over the stored states
+# (keras-team/keras#21183) while a batch of another size failed in the state update;
+# 3.12.0 added the ValueError (keras-team/keras#21742). Measured in results/findings.md.
 BATCH_SIZE_CHECK_SINCE = (3, 12, 0)
 
 

@@ -44,6 +44,12 @@ def backend_results_dir(results_dir, backend):
     return results_dir if backend == REFERENCE_BACKEND else results_dir / "backends" / backend
 
 
+def version_results_dir(results_dir, keras, backend):
+    """Where the runs of the version matrix in Keras environment ``keras`` on ``backend`` go:
+    ``<results>/versions/keras-<keras>/<backend>/``."""
+    return results_root(results_dir) / "versions" / f"keras-{keras}" / backend
+
+
 def sweep_summaries(results_dir, profile):
     """``[(sweep folder, summary)]``: every committed sweep of ``profile`` in the results root
     that holds ``results_dir``, in name order; a summary that cannot be read is skipped."""

@@ -9,13 +9,12 @@ whose verdicts differ first. TensorFlow's runs are the reference in ``results/<e
 the others go to ``results/backends/<backend>/<experiment>/``.
 """
 
-import json
 import subprocess
 import time
 from pathlib import Path
 
 from lstm_lab.errors import BadInput
-from lstm_lab.files import locked, write_file_atomically
+from lstm_lab.files import locked, write_json_and_markdown
 from lstm_lab.report.markdown import markdown_table, short, verdict_text
 from lstm_lab.results.index import read_metrics, write_index
 from lstm_lab.results.layout import REFERENCE_BACKEND, backend_results_dir, seed_counts
@@ -188,12 +187,7 @@ def render(matrix):
 
 def write_matrix(results_dir, matrix):
     """``conformance.md`` and ``conformance.json`` in ``results_dir``, then the index."""
-    results_dir = Path(results_dir)
+    written = write_json_and_markdown(results_dir, "conformance", matrix, render(matrix))
     with locked(results_dir):
-        write_file_atomically(
-            results_dir / "conformance.json",
-            (json.dumps(matrix, indent=2, allow_nan=False) + "\n").encode(),
-        )
-        write_file_atomically(results_dir / "conformance.md", render(matrix).encode())
         write_index(results_dir)
-    return results_dir / "conformance.md"
+    return written

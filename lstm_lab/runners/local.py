@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import lstm_lab
@@ -88,42 +89,78 @@ def run_scripts(scripts, options, jobs, expected_seconds=None, preload=None):
             start = functools.partial(_fork, context)
         else:
             start = _spawn
-        return _run_all(scripts, options, jobs, expected_seconds, start)
+        waiting = sorted(scripts, key=lambda s: -expected_seconds.get(s.stem, float("inf")))
+        return _run_all(waiting, jobs, lambda script: start(script, options), _script_labels)
     finally:
         os.environ.clear()
         os.environ.update(saved_environment)
 
 
-def _run_all(scripts, options, jobs, expected_seconds, start):
-    """One thread: start scripts while fewer than ``jobs`` run, print their lines, reap them."""
-    waiting = sorted(scripts, key=lambda s: -expected_seconds.get(s.stem, float("inf")))
+@dataclass(frozen=True)
+class Command:
+    """A command for :func:`run_commands`: its name in the output (``label``), its words,
+    and the variables it adds to this process's environment."""
+
+    label: str
+    words: tuple
+    variables: tuple = ()  # (name, value) pairs
+
+
+def run_commands(commands, jobs, collect_output=None):
+    """Run each :class:`Command` in a new process, ``jobs`` at a time, in order, each held to
+    its share of the cores; output lines are printed as they come, behind the label, and
+    kept in ``collect_output[command]`` where that is a dict.
+    Returns ``{command: (exit code, wall seconds, peak resident memory in GiB)}``."""
+    limits = thread_limits(max(1, (os.cpu_count() or 1) // jobs))
+
+    def start(command):
+        return _spawn_words(command.words, {**limits, **dict(command.variables)})
+
+    def labels(command):
+        return command.label, command.label
+
+    return _run_all(list(commands), jobs, start, labels, collect_output)
+
+
+def _script_labels(script):
+    return script.stem[:2], script.stem
+
+
+def _run_all(waiting, jobs, start, labels, collect_output=None):
+    """One thread: start tasks while fewer than ``jobs`` run, print their lines, reap them.
+    ``labels(task)`` gives its prefix for output lines and its name in the end line."""
+    waiting = list(waiting)
     running, outcomes = {}, {}
     with selectors.DefaultSelector() as selector:
         while waiting or running:
             while waiting and len(running) < jobs:
-                script = waiting.pop(0)
-                output, wait = start(script, options)
-                running[output] = (script, wait, time.perf_counter(), bytearray())
+                task = waiting.pop(0)
+                output, wait = start(task)
+                running[output] = (task, wait, time.perf_counter(), bytearray())
                 selector.register(output, selectors.EVENT_READ)
             for key, _ in selector.select():
-                script, wait, started, pending = running[key.fd]
+                task, wait, started, pending = running[key.fd]
                 chunk = os.read(key.fd, 65536)
                 if chunk:
                     *lines, rest = (pending + chunk).split(b"\n")
                     pending[:] = rest
-                else:  # the script has ended
+                else:  # the task has ended
                     lines = [bytes(pending)] if pending else []
                 for line in lines:
-                    print(f"{script.stem[:2]} | {line.decode(errors='replace')}", flush=True)
+                    text = line.decode(errors="replace")
+                    print(f"{labels(task)[0]} | {text}", flush=True)
+                    if collect_output is not None:
+                        collect_output.setdefault(task, []).append(text)
                 if not chunk:
                     selector.unregister(key.fd)
                     os.close(key.fd)
                     del running[key.fd]
                     code, peak = wait()
                     seconds = time.perf_counter() - started
-                    outcomes[script] = (code, seconds, peak)
+                    outcomes[task] = (code, seconds, peak)
                     memory = f" (peak {peak:.2f} GiB)" if peak is not None else ""
-                    print(f"== {script.stem}: exit {code} in {seconds:.0f} s{memory}", flush=True)
+                    name = labels(task)[1]
+                    print(f"== {name}: exit {code} in {seconds:.0f} s{memory}", flush=True)
     return outcomes
 
 
@@ -131,12 +168,18 @@ def _spawn(script, options):
     """A new Python runs the script. Returns the read end of its output, and a function that
     waits for its end and gives its exit code and peak memory (GiB; Linux counts the memory
     this process had when it forked the new one, before the exec)."""
+    return _spawn_words(script_command(script, *options), {})
+
+
+def _spawn_words(words, variables):
+    """A new process runs ``words`` with ``variables`` added to the environment; as
+    :func:`_spawn`."""
     read_end, write_end = os.pipe()
     child = subprocess.Popen(
-        script_command(script, *options),
+        list(words),
         stdout=write_end,
         stderr=write_end,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, **variables, "PYTHONUNBUFFERED": "1"},
     )
     os.close(write_end)
 

@@ -29,7 +29,8 @@ def _expected(entry):
 def _record(claim_id, table):
     table = dict(table)
     by_keras = tuple(
-        (entry["releases"], entry["verdict"], entry["why"]) for entry in table.pop("by_keras", [])
+        (entry["releases"], entry["verdict"], entry["why"], entry.get("backend"))
+        for entry in table.pop("by_keras", [])
     )
     by_backend = {b: _expected(entry) for b, entry in table.pop("by_backend", {}).items()}
     by_build = {

@@ -1,0 +1,253 @@
+"""The version matrix: every claim's verdict on each Keras release and backend, side by side.
+
+    python -m lstm_lab conformance --keras 2 3.12 3.13 3.14 3.15 [--backends ...] [--jobs 2]
+
+runs each experiment on each backend of each Keras environment (``environments.toml``, built
+by :mod:`lstm_lab.environments`), each run a new process with that environment's Python,
+``jobs`` at a time; in the Keras 2 environment the Keras 2 probes run instead
+(:mod:`lstm_lab.probes.keras2`). The runs go to ``results/versions/keras-<name>/<backend>/``;
+the matrix to ``results/versions.md`` and ``versions.json``: one row per claim, a column per
+(Keras, backend), the rows whose verdict changes with the release first, each change with the
+first release that has it and that run's own evidence.
+"""
+
+import time
+
+from packaging.version import Version
+
+from lstm_lab import environments as lab_environments
+from lstm_lab.errors import BadInput
+from lstm_lab.files import write_json_and_markdown
+from lstm_lab.report.markdown import markdown_table, short
+from lstm_lab.results.index import read_metrics
+from lstm_lab.results.layout import version_results_dir
+from lstm_lab.runners.local import Command, run_commands
+
+KERAS2_PROBES = "keras2_probes"  # the Keras 2 environment's one "experiment"
+
+
+def column(environment, backend):
+    return f"{environment.name}/{backend}"
+
+
+def commands(environments, backends, scripts, results_dir, options, pythons):
+    """One :class:`Command` per (environment, backend, experiment) that the environment
+    supports, and one for the Keras 2 probes; ``pythons`` maps an environment's name to its
+    interpreter."""
+    found = []
+    for environment in environments:
+        python = str(pythons[environment.name])
+        variables = tuple(environment.run_environment().items())
+        for backend in [b for b in backends if b in environment.backends]:
+            folder = version_results_dir(results_dir, environment.name, backend)
+            if environment.keras2:
+                words = (python, "-m", "lstm_lab.probes.keras2", "--results-dir", str(folder),
+                         *_profile(options))  # fmt: skip
+                found.append(Command(column(environment, backend) + " probes", words, variables))
+                continue
+            for script in scripts:
+                words = (python, str(script), "--backend", backend, "--results-dir", str(folder),
+                         *options)  # fmt: skip
+                label = f"{column(environment, backend)} {script.stem[:2]}"
+                found.append(Command(label, words, variables + (("KERAS_BACKEND", backend),)))
+    return found
+
+
+def _profile(options):
+    options = list(options)
+    return options[options.index("--profile") : options.index("--profile") + 2]
+
+
+def build_all(environments, progress=print):
+    """``{name: interpreter}``: each environment built (or found built), with its time."""
+    pythons = {}
+    for environment in environments:
+        started = time.perf_counter()
+        pythons[environment.name] = lab_environments.build(environment, progress=progress)
+        progress(f"Keras {environment.name}: ready in {time.perf_counter() - started:.1f} s")
+    return pythons
+
+
+def run_matrix(environments, backends, scripts, results_dir, options, jobs, progress=print):
+    """Build the environments, then run every cell ``jobs`` at a time; ``{label: exit code}``."""
+    pythons = build_all(environments, progress)
+    cells = commands(environments, backends, scripts, results_dir, options, pythons)
+    progress(f"{len(cells)} runs, {jobs} at a time")
+    outcomes = run_commands(cells, jobs)
+    return {command.label: outcome[0] for command, outcome in outcomes.items()}
+
+
+def collect(environments, backends, names, results_dir, profile, codes=None):
+    """The matrix as plain data: ``columns`` (``"3.12/jax"`` -> Keras and backend versions),
+    ``claims`` (per claim: its verdicts per column, its changes), ``failed`` runs.
+
+    A run that exited with anything but 0 or 1 wrote nothing new, so its old metrics.json is
+    not read; it is listed under ``failed``, as is a run that left no metrics.json."""
+    codes = codes or {}
+    columns, rows, failed = {}, {}, []
+    for environment in environments:
+        for backend in [b for b in backends if b in environment.backends]:
+            key = column(environment, backend)
+            folder = version_results_dir(results_dir, environment.name, backend)
+            runs = [KERAS2_PROBES] if environment.keras2 else names
+            for name in runs:
+                label = f"{key} probes" if environment.keras2 else f"{key} {name[:2]}"
+                code = codes.get(label, 0)
+                metrics_file = folder / name / "metrics.json"
+                if code not in (0, 1) or not metrics_file.exists():
+                    why = f"exit code {code}" if code not in (0, 1) else "no run in the results"
+                    failed.append({"column": key, "experiment": name, "why": why})
+                    continue
+                data = read_metrics(metrics_file)
+                if data["profile"] != profile:
+                    raise BadInput(f"{metrics_file} is a {data['profile']} run, not {profile}")
+                columns[key] = _column_facts(environment, backend, data)
+                for claim in data["claims"]:
+                    row = rows.setdefault(claim["id"], {"experiment": None, "verdicts": {}})
+                    if not environment.keras2:
+                        row["experiment"] = name
+                    row["verdicts"][key] = {
+                        field: claim.get(field)
+                        for field in ("verdict", "expect", "observed", "evidence")
+                    }
+    order = list(columns)
+    for row in rows.values():
+        row["changes"] = changes(row["verdicts"], order, columns)
+        row["unexpected"] = [
+            key for key, entry in row["verdicts"].items() if entry["verdict"] != entry["expect"]
+        ]
+        row["era"] = era(row["verdicts"], order, columns)
+    return {"profile": profile, "columns": columns, "claims": rows, "failed": failed}
+
+
+def _column_facts(environment, backend, data):
+    versions = data.get("versions", {})
+    keras = versions.get("keras") or data.get("keras", "")
+    return {
+        "keras_environment": environment.name,
+        "backend": backend,
+        "keras": keras.removeprefix("tf-keras ") if environment.keras2 else keras,
+        "keras2": environment.keras2,
+        "backend_version": versions.get(backend) or data.get(backend, ""),
+    }
+
+
+def changes(verdicts, order, columns):
+    """Per backend, each release where the verdict differs from the release before it (in
+    the column order, oldest first): ``[{backend, from, to, was, now}]``. Keras 2 counts as
+    TensorFlow's oldest release."""
+    found = []
+    for backend in dict.fromkeys(columns[key]["backend"] for key in order):
+        previous = None
+        for key in [k for k in order if columns[k]["backend"] == backend and k in verdicts]:
+            if previous is not None and verdicts[key]["verdict"] != verdicts[previous]["verdict"]:
+                found.append({
+                    "backend": backend, "from": columns[previous]["keras"],
+                    "to": columns[key]["keras"], "was": verdicts[previous]["verdict"],
+                    "now": verdicts[key]["verdict"], "column": key,
+                })  # fmt: skip
+            previous = key
+    return found
+
+
+def era(verdicts, order, columns):
+    """What Keras 2 says of a claim beside the newest Keras 3 on TensorFlow: ``"held on Keras
+    2, changed in Keras 3"``, ``"wrong on both"``, ``"holds on both"``,
+    ``"wrong on Keras 2, holds on Keras 3"``, or None where either is missing."""
+    keras2 = [k for k in order if columns[k]["keras2"] and k in verdicts]
+    keras3 = [k for k in order if not columns[k]["keras2"] and columns[k]["backend"]
+              == "tensorflow" and k in verdicts]  # fmt: skip
+    if not keras2 or not keras3:
+        return None
+    then, now = verdicts[keras2[0]]["verdict"], verdicts[keras3[-1]]["verdict"]
+    if then == "confirmed" and now == "refuted":
+        first = next(columns[k]["keras"] for k in keras3 if verdicts[k]["verdict"] == "refuted")
+        return f"held on Keras 2, changed in Keras 3 (refuted from {first} on TensorFlow)"
+    return {
+        ("refuted", "refuted"): "wrong on both",
+        ("confirmed", "confirmed"): "holds on both",
+        ("refuted", "confirmed"): "wrong on Keras 2, holds on Keras 3",
+    }.get((then, now))
+
+
+def summary_line(matrix):
+    rows = matrix["claims"].values()
+    changing = sum(bool(row["changes"]) for row in rows)
+    unexpected = sum(bool(row["unexpected"]) for row in rows)
+    return (
+        f"{len(matrix['claims'])} claims in {len(matrix['columns'])} (Keras, backend) columns: "
+        f"{changing} change with the Keras release, {unexpected} differ somewhere from the "
+        f"lab's expectation"
+        + (f"; {len(matrix['failed'])} run(s) missing or failed" if matrix["failed"] else "")
+    )
+
+
+def _cell(entry, key, row):
+    if entry is None:
+        return "–"
+    text = entry["verdict"]
+    if key in row["unexpected"]:
+        text = f"**{text}** (expected {entry['expect']})"
+    return text
+
+
+def render(matrix):
+    order = list(matrix["columns"])
+    ordered = sorted(
+        matrix["claims"].items(),
+        key=lambda item: (not item[1]["changes"], not item[1]["unexpected"], item[0]),
+    )
+    header = ["claim", "exp.", "first change"] + [
+        f"Keras {facts['keras']} {facts['backend']}" for facts in matrix["columns"].values()
+    ]
+    table = [
+        [claim_id, (row["experiment"] or "K2")[:2], _first_change(row)]
+        + [_cell(row["verdicts"].get(key), key, row) for key in order]
+        for claim_id, row in ordered
+    ]
+    lines = [
+        "# Versions: every claim on every Keras release the lab supports",
+        "",
+        "Generated by `python -m lstm_lab conformance --keras ...`; do not edit by hand. Each",
+        "column is one Keras environment of `environments.toml` (built by uv from",
+        "`constraints.txt` with only Keras replaced) and one backend; each cell the verdict of",
+        "one run there, a new process. On Keras 2 the claims are replayed by the Keras 2",
+        "probes (`lstm_lab/probes/keras2.py`) with Keras 2's own API, since the experiments are",
+        "Keras 3 code. Rows whose verdict changes with the release come first, then rows that",
+        "differ from the lab's expectation somewhere (**bold**).",
+        "",
+        f"**{summary_line(matrix)}** ({matrix['profile']} profile).",
+        "",
+        markdown_table(header, table),
+    ]
+    changed = [(claim_id, row) for claim_id, row in ordered if row["changes"]]
+    if changed:
+        lines += ["", "## What changed, by the runs' own evidence", ""]
+        for claim_id, row in changed:
+            for change in row["changes"]:
+                evidence = row["verdicts"][change["column"]]["evidence"]
+                lines.append(
+                    f"- **{claim_id}** on {change['backend']}: {change['was']} on Keras "
+                    f"{change['from']}, {change['now']} on {change['to']}. {short(evidence, 400)}"
+                )
+    eras = [(claim_id, row["era"]) for claim_id, row in ordered if row["era"]]
+    if eras:
+        lines += ["", "## Keras 2, the tutorials' era, beside Keras 3 on TensorFlow", ""]
+        lines += [f"- **{claim_id}**: {text}" for claim_id, text in sorted(eras)]
+    if matrix["failed"]:
+        lines += ["", "## Runs that failed", ""]
+        lines += [f"- {f['experiment']} in {f['column']}: {f['why']}" for f in matrix["failed"]]
+    return "\n".join(lines) + "\n"
+
+
+def _first_change(row):
+    if not row["changes"]:
+        return "–"
+    first = min(row["changes"], key=lambda change: Version(change["to"]))
+    backends = sorted({c["backend"] for c in row["changes"] if c["to"] == first["to"]})
+    return f"{first['to']} ({', '.join(backends)})"
+
+
+def write_matrix(results_dir, matrix):
+    """``versions.md`` and ``versions.json`` in ``results_dir``."""
+    return write_json_and_markdown(results_dir, "versions", matrix, render(matrix))
