@@ -319,6 +319,18 @@ def seed_list(values):
 
 
 def command_sweep(args):
+    """``sweep``; with ``--keras A B``, one sweep per Keras environment (``<name>-keras-A``)."""
+    if not args.keras:
+        return sweep_one(args, None)
+    from lstm_lab import environments
+
+    for name in args.keras:
+        if environments.find(name).keras2:
+            raise BadInput(f"--keras {name}: Keras 2 runs the probes, not the experiments")
+    return max(sweep_one(args, name) for name in args.keras)
+
+
+def sweep_one(args, keras):
     import platform
     import shlex
 
@@ -333,10 +345,11 @@ def command_sweep(args):
         raise BadInput(f"--cpus {args.cpus}: a whole number >= 1, for a local Ray only")
     seeds = seed_list(args.seeds)
     name = args.name or f"{args.profile}-{len(seeds)}-seeds"
-    if not name.replace("-", "").replace("_", "").isalnum():
+    name += f"-keras-{keras}" if keras else ""
+    if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
         raise BadInput(f"--name {name!r}: use letters, digits, - and _ only")
     sweep_dir = sweep_folder(args.results_dir, name)
-    cells = sweep.grid(chosen, args.backends, seeds, args.profile)
+    cells = sweep.grid(chosen, args.backends, seeds, args.profile, keras)
     print(f"sweep {name}: {len(cells)} cells -> {sweep_dir}", flush=True)
     started = time.perf_counter()
     counts = sweep.run_sweep(
@@ -549,6 +562,13 @@ def build_parser():
         "--cpus-per-cell", type=float, default=1, help="CPUs Ray reserves for a cell (default 1)"
     )
     sweeping.add_argument("--data-dir", type=Path, help="the data files the cells need")
+    sweeping.add_argument(
+        "--keras",
+        nargs="+",
+        metavar="NAME",
+        help="Keras environments of environments.toml: one sweep each, its cells run there "
+        "(each machine builds the environment with uv)",
+    )
     sweeping.add_argument("--results-dir", **results_dir)
     sweeping.set_defaults(handler=command_sweep)
     return parser

@@ -159,3 +159,23 @@ def test_bad_sweep_arguments_exit_2_in_one_line(tmp_path):
         result = sweep(tmp_path, *options)
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
         assert not (tmp_path / "sweeps").exists()
+
+
+def test_a_cell_of_another_keras_runs_in_that_environment(tmp_path, monkeypatch):
+    """``sweep --keras 3.12``: each cell is ``run NN --keras 3.12`` on its machine, which
+    builds or reuses that environment; the sweep is named after the release."""
+    from lstm_lab.runners import sweep as cells
+
+    seen = []
+
+    def fake_run(command, **options):
+        seen.append(command)
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(cells.subprocess, "run", fake_run)
+    [cell] = cells.grid(["01_return_sequences_and_state"], ["jax"], [7], "quick", "3.12")
+    assert cell.label == "01 jax Keras 3.12 seed 7"
+    cells.run_cell(cell, {})
+    assert seen[0][-2:] == ["--keras", "3.12"] and "--backend" in seen[0]
+    result = sweep(tmp_path, "--keras", "2", "--experiments", "01")
+    assert result.returncode == 2 and "Keras 2 runs the probes" in result.stderr

@@ -7,6 +7,8 @@ farmed out as Ray tasks. The only module that imports Ray.
   ``--address`` joins a running cluster (every machine needs lstm-lab installed).
 - The data files a cell's experiment reads travel through Ray's object store, put there once
   by the driver; a cell writes them to a temporary folder on whichever machine runs it.
+- ``keras``: a cell runs ``run NN --keras NAME``, so the worker builds (once, with uv) and
+  uses that Keras environment of ``environments.toml``; a sweep holds one Keras release.
 - A cell returns its results folder's files; the driver writes them, atomically, to
   ``results/sweeps/<name>/cells/<backend>/seed-<N>/<experiment>/``. A cell with a
   metrics.json there is finished and never re-run, so re-running the same command resumes.
@@ -40,10 +42,12 @@ class Cell:
     backend: str
     seed: int
     profile: str
+    keras: str | None = None  # an environment of environments.toml; None: this one
 
     @property
     def label(self):
-        return f"{self.experiment[:2]} {self.backend} seed {self.seed}"
+        keras = f" Keras {self.keras}" if self.keras else ""
+        return f"{self.experiment[:2]} {self.backend}{keras} seed {self.seed}"
 
     def results_dir(self, sweep_dir):
         """The ``--results-dir`` of this cell: its experiment's folder goes inside."""
@@ -57,8 +61,8 @@ class Cell:
         return data["profile"] == self.profile and data.get("seed") == self.seed
 
 
-def grid(experiments, backends, seeds, profile):
-    return [Cell(e, b, s, profile) for e in experiments for b in backends for s in seeds]
+def grid(experiments, backends, seeds, profile, keras=None):
+    return [Cell(e, b, s, profile, keras) for e in experiments for b in backends for s in seeds]
 
 
 def run_cell(cell, data, project_dir=None):
@@ -74,6 +78,7 @@ def run_cell(cell, data, project_dir=None):
         command = lab_command(
             "run", cell.experiment[:2], "--backend", cell.backend, "--profile", cell.profile,
             "--seed", cell.seed, "--results-dir", results_dir, "--data-dir", data_dir,
+            *(["--keras", cell.keras] if cell.keras else []),
         )  # fmt: skip
         completed = subprocess.run(command, capture_output=True, text=True, cwd=project_dir)
         folder = results_dir / cell.experiment
