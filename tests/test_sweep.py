@@ -177,5 +177,6 @@ def test_a_cell_of_another_keras_runs_in_that_environment(tmp_path, monkeypatch)
     assert cell.label == "01 jax Keras 3.12 seed 7"
     cells.run_cell(cell, {})
     assert seen[0][-2:] == ["--keras", "3.12"] and "--backend" in seen[0]
+    monkeypatch.undo()
     result = sweep(tmp_path, "--keras", "2", "--experiments", "01")
     assert result.returncode == 2 and "Keras 2 runs the probes" in result.stderr
