@@ -198,3 +198,25 @@ def test_run_with_an_unknown_keras_or_backend_is_one_line_and_exit_2():
     assert done.returncode == 2 and done.stderr.startswith("error: no Keras environment '9.9'")
     done = run_python("-m", "lstm_lab", "run", "01", "--keras", "2")
     assert done.returncode == 2 and "runs the Keras 2 probes" in done.stderr
+
+
+@pytest.mark.skipif(not COMMITTED.exists(), reason="no committed version matrix")
+def test_the_releases_expectations_come_from_are_the_committed_matrix_s():
+    from lstm_lab.claims.verdict import MEASURED_RELEASES
+
+    matrix = json.loads(COMMITTED.read_text())
+    measured = {c["keras"] for c in matrix["columns"].values() if not c["keras2"]}
+    assert set(MEASURED_RELEASES) == measured
+
+
+def test_a_differing_verdict_on_an_unmeasured_release_is_called_a_new_finding(monkeypatch):
+    from lstm_lab.claims import verdict
+    from lstm_lab.claims.compare import same_shape
+
+    monkeypatch.setattr(verdict, "installed_version", lambda name: "3.99.0")
+    claim = verdict.check("C002-06", (6, 1), (6, 2), same_shape)
+    assert (
+        claim.verdict == "refuted" and "a new finding: Keras 3.99.0 is not among" in claim.evidence
+    )
+    same = verdict.check("C002-06", (6, 1), (6, 1), same_shape)
+    assert "new finding" not in same.evidence

@@ -26,6 +26,10 @@ from lstm_lab.claims.catalogue import record_of
 from lstm_lab.claims.record import VERDICTS
 from lstm_lab.claims.sources import SOURCES
 
+# The Keras releases of results/versions.md, where every expectation was measured (a test
+# checks this list against that matrix); on another release a differing verdict is new.
+MEASURED_RELEASES = ("3.11.3", "3.12.4", "3.13.2", "3.14.1", "3.15.1")
+
 __all__ = ["VERDICTS", "Claim", "check", "check_failed", "check_not_run", "is_as_expected"]
 
 
@@ -77,6 +81,12 @@ def _judged(claim_id, verdict, evidence, *, documented, observed, tolerance, bac
     rate = expected.seed_rate
     if rate and rate.why and verdict != expected.verdict:
         evidence += f" [{rate}: {rate.why}]"
+    release = installed_version("keras")
+    if release and release not in MEASURED_RELEASES and verdict != expected.verdict:
+        evidence += (
+            f" [a new finding: Keras {release} is not among the releases the lab's expectations "
+            f"were measured on ({', '.join(MEASURED_RELEASES)}, results/versions.md)]"
+        )
     return Claim(
         id=claim_id,
         source=record.cites or SOURCES[record.source].title,
