@@ -1,0 +1,112 @@
+"""Time the version matrix: building each Keras environment, and its cells side by side
+against one after another, in one run.
+
+1. Each environment of ``environments.toml`` built into a fresh cache folder (a new
+   environment from uv's package cache: "new"), then asked for again ("reused"). With
+   ``--cold-cache`` uv also starts from an empty package cache, so the first build downloads
+   every wheel (gigabytes; the registry's speed decides).
+2. The quick profile of ``--experiments`` in every (Keras, backend) column of ``--keras``:
+   ``--jobs`` at a time (as ``conformance --keras ... --jobs N``), then one after another.
+
+Both write to temporary folders; the project's results/ and environment cache are untouched.
+Target: the quick profile of every experiment on Keras 2 and 3.12-3.15 across the backends
+within 30 minutes on 2 cores with a warm cache, and a new environment in seconds.
+
+    python benchmarks/bench_versions.py --data-dir ../shared/data
+    python benchmarks/bench_versions.py --experiments 01 02 03 09 --keras 2 3.12 3.15
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lstm_lab import environments
+from lstm_lab.experiment import project_root
+from lstm_lab.runners import versions
+from lstm_lab.runners.discover import find_experiments
+
+TARGET_SECONDS = 30 * 60
+
+
+def build_times(chosen, cache):
+    """``{name: (seconds new, seconds reused)}`` with environments built under ``cache``."""
+    os.environ[environments.CACHE_VARIABLE] = str(cache)
+    times = {}
+    for environment in chosen:
+        started = time.perf_counter()
+        environments.build(environment, progress=lambda line: None)
+        new = time.perf_counter() - started
+        started = time.perf_counter()
+        environments.build(environment, progress=lambda line: None)
+        reused = time.perf_counter() - started
+        times[environment.name] = (new, reused)
+        print(f"  Keras {environment.name:5s} new {new:6.1f} s   reused {reused:.2f} s", flush=True)
+    return times
+
+
+def matrix_seconds(chosen, backends, scripts, options, jobs, results):
+    pythons = {e.name: environments.build(e, progress=lambda line: None) for e in chosen}
+    cells = versions.commands(chosen, backends, scripts, results, options, pythons)
+    started = time.perf_counter()
+    from lstm_lab.runners.local import run_commands
+
+    with open(os.devnull, "w") as quiet:
+        saved, sys.stdout = sys.stdout, quiet  # the cells' lines: not part of the measurement
+        try:
+            outcomes = run_commands(cells, jobs)
+        finally:
+            sys.stdout = saved
+    failed = [c.label for c, (code, _, _) in outcomes.items() if code not in (0, 1)]
+    return time.perf_counter() - started, len(cells), failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--keras", nargs="+", default=["2", "3.12", "3.13", "3.14", "3.15"])
+    parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax", "torch"])
+    parser.add_argument("--experiments", nargs="+", default=["01", "03"], metavar="NN")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--cold-cache", action="store_true", help="uv from an empty cache too")
+    args = parser.parse_args()
+    known = environments.load()
+    chosen = [environments.find(name, known) for name in args.keras]
+    experiments = find_experiments(project_root() / "experiments")
+    scripts = [experiments[n.zfill(2)] for n in args.experiments]
+    options = ["--profile", "quick"] + (["--data-dir", str(args.data_dir)] if args.data_dir else [])
+
+    with tempfile.TemporaryDirectory(prefix="bench-versions-") as folder:
+        folder = Path(folder)
+        if args.cold_cache:
+            os.environ["UV_CACHE_DIR"] = str(folder / "uv-cache")
+        print(f"environments ({'empty' if args.cold_cache else 'warm'} uv package cache):")
+        times = build_times(chosen, folder / "envs")
+        print(
+            f"matrix: quick profile of {', '.join(args.experiments)} in "
+            f"{', '.join(args.keras)} on {', '.join(args.backends)}",
+            flush=True,
+        )
+        side, cells, failed = matrix_seconds(
+            chosen, args.backends, scripts, options, args.jobs, folder / "side"
+        )
+        print(f"  {args.jobs} at a time:      {side:7.1f} s for {cells} runs", flush=True)
+        alone, _, _ = matrix_seconds(chosen, args.backends, scripts, options, 1, folder / "alone")
+        print(f"  one after another: {alone:7.1f} s ({alone / side:.2f}x the time side by side)")
+    slowest_new = max(new for new, _ in times.values())
+    print(
+        f"slowest new environment: {slowest_new:.1f} s; runs that crashed: "
+        f"{', '.join(failed) or 'none'}"
+    )
+    per_run = side / cells
+    print(
+        f"at {per_run:.1f} s a run side by side, the quick profile of all 9 experiments in "
+        f"these columns would take about {per_run * cells / len(scripts) * 9 / 60:.0f} min "
+        f"(target {TARGET_SECONDS // 60} min)"
+    )
+
+
+if __name__ == "__main__":
+    main()
