@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from filelock import FileLock
@@ -40,14 +41,17 @@ DESCRIPTION_FILE = "lstm-lab-environment.json"  # what an environment holds, wri
 class Environment:
     """One entry of ``environments.toml``: ``name`` (what ``--keras`` takes), its ``pins``
     (requirements that replace constraints.txt's pins of the same packages), the Keras
-    ``backends`` it runs on, and ``keras2``: Keras 2, where the Keras 2 probes run instead of
-    the experiments."""
+    ``backends`` it runs on, ``keras2``: Keras 2, where the Keras 2 probes run instead of
+    the experiments, and ``build``: what build of a backend it differs by, where it differs
+    by a build rather than a release."""
 
     name: str
     title: str
     pins: tuple
     backends: tuple
     keras2: bool = False
+    build: str | None = None  # a backend build rather than a release (its own column)
+    unpin: tuple = ()  # name patterns whose constraints are dropped, for uv to resolve anew
 
     @property
     def pinned_packages(self):
@@ -79,14 +83,15 @@ def load(path=None):
         raise BadInput(f"cannot read the environment list {path}: {error}")
     environments = {}
     for name, entry in table.items():
-        unknown = set(entry) - {"title", "pins", "backends", "keras2"}
+        unknown = set(entry) - {"title", "pins", "backends", "keras2", "build", "unpin"}
         backends = tuple(entry.get("backends", ()))
         if unknown or not backends or "title" not in entry:
             raise BadInput(f"{path}: environment {name!r} needs a title and backends; "
                            f"unknown keys: {sorted(unknown) or 'none'}")  # fmt: skip
         environments[name] = Environment(
-            name, entry["title"], tuple(entry.get("pins", ())), backends, entry.get("keras2", False)
-        )
+            name, entry["title"], tuple(entry.get("pins", ())), backends,
+            entry.get("keras2", False), entry.get("build"), tuple(entry.get("unpin", ())),
+        )  # fmt: skip
     return environments
 
 
@@ -118,12 +123,14 @@ def requirements(environment, pyproject=None):
 
 
 def constraints_for(environment, constraints_text):
-    """constraints.txt without the lines of the packages the environment pins itself."""
+    """constraints.txt without the lines of the packages the environment pins itself, nor
+    those its ``unpin`` patterns match (what a pinned package needs at other versions)."""
+    patterns = [*environment.pinned_packages, *environment.unpin]
     kept = [
         line
         for line in constraints_text.splitlines()
         if line.startswith((" ", "#")) or not line.strip()
-        or requirement_name(line) not in environment.pinned_packages
+        or not any(fnmatch(requirement_name(line), pattern) for pattern in patterns)
     ]  # fmt: skip
     return "\n".join(kept) + "\n"
 

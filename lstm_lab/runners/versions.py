@@ -41,13 +41,26 @@ def commands(environments, backends, scripts, results_dir, options, pythons):
         for backend in [b for b in backends if b in environment.backends]:
             folder = version_results_dir(results_dir, environment.name, backend)
             if environment.keras2:
-                words = (python, "-m", "lstm_lab.probes.keras2", "--results-dir", str(folder),
-                         *_profile(options))  # fmt: skip
+                words = (
+                    python,
+                    "-m",
+                    "lstm_lab.probes.keras2",
+                    "--results-dir",
+                    str(folder),
+                    *_profile(options),
+                )
                 found.append(Command(column(environment, backend) + " probes", words, variables))
                 continue
             for script in scripts:
-                words = (python, str(script), "--backend", backend, "--results-dir", str(folder),
-                         *options)  # fmt: skip
+                words = (
+                    python,
+                    str(script),
+                    "--backend",
+                    backend,
+                    "--results-dir",
+                    str(folder),
+                    *options,
+                )
                 label = f"{column(environment, backend)} {script.stem[:2]}"
                 found.append(Command(label, words, variables + (("KERAS_BACKEND", backend),)))
     return found
@@ -111,12 +124,14 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
                         for field in ("verdict", "expect", "observed", "evidence")
                     }
     order = list(columns)
+    releases = [key for key in order if not columns[key]["build"]]
     for row in rows.values():
-        row["changes"] = changes(row["verdicts"], order, columns)
+        row["changes"] = changes(row["verdicts"], releases, columns)
+        row["build_changes"] = build_changes(row["verdicts"], order, columns)
         row["unexpected"] = [
             key for key, entry in row["verdicts"].items() if entry["verdict"] != entry["expect"]
         ]
-        row["era"] = era(row["verdicts"], order, columns)
+        row["era"] = era(row["verdicts"], releases, columns)
     return {"profile": profile, "columns": columns, "claims": rows, "failed": failed}
 
 
@@ -128,6 +143,7 @@ def _column_facts(environment, backend, data):
         "backend": backend,
         "keras": keras.removeprefix("tf-keras ") if environment.keras2 else keras,
         "keras2": environment.keras2,
+        "build": environment.build,
         "backend_version": versions.get(backend) or data.get(backend, ""),
     }
 
@@ -141,12 +157,44 @@ def changes(verdicts, order, columns):
         previous = None
         for key in [k for k in order if columns[k]["backend"] == backend and k in verdicts]:
             if previous is not None and verdicts[key]["verdict"] != verdicts[previous]["verdict"]:
-                found.append({
-                    "backend": backend, "from": columns[previous]["keras"],
-                    "to": columns[key]["keras"], "was": verdicts[previous]["verdict"],
-                    "now": verdicts[key]["verdict"], "column": key,
-                })  # fmt: skip
+                found.append(
+                    {
+                        "backend": backend,
+                        "from": columns[previous]["keras"],
+                        "to": columns[key]["keras"],
+                        "was": verdicts[previous]["verdict"],
+                        "now": verdicts[key]["verdict"],
+                        "column": key,
+                    }
+                )
             previous = key
+    return found
+
+
+def build_changes(verdicts, order, columns):
+    """Each column of a build (say torch's CUDA build) whose verdict differs from that of the
+    same Keras release and backend without it: ``[{backend, build, keras, was, now, column}]``."""
+    found = []
+    for key in [k for k in order if columns[k]["build"] and k in verdicts]:
+        facts = columns[key]
+        plain = [
+            k
+            for k in order
+            if not columns[k]["build"]
+            and k in verdicts
+            and (columns[k]["keras"], columns[k]["backend"]) == (facts["keras"], facts["backend"])
+        ]
+        if plain and verdicts[plain[0]]["verdict"] != verdicts[key]["verdict"]:
+            found.append(
+                {
+                    "backend": facts["backend"],
+                    "build": facts["build"],
+                    "keras": facts["keras"],
+                    "was": verdicts[plain[0]]["verdict"],
+                    "now": verdicts[key]["verdict"],
+                    "column": key,
+                }
+            )
     return found
 
 
@@ -155,8 +203,11 @@ def era(verdicts, order, columns):
     2, changed in Keras 3"``, ``"wrong on both"``, ``"holds on both"``,
     ``"wrong on Keras 2, holds on Keras 3"``, or None where either is missing."""
     keras2 = [k for k in order if columns[k]["keras2"] and k in verdicts]
-    keras3 = [k for k in order if not columns[k]["keras2"] and columns[k]["backend"]
-              == "tensorflow" and k in verdicts]  # fmt: skip
+    keras3 = [
+        k
+        for k in order
+        if not columns[k]["keras2"] and columns[k]["backend"] == "tensorflow" and k in verdicts
+    ]
     if not keras2 or not keras3:
         return None
     then, now = verdicts[keras2[0]]["verdict"], verdicts[keras3[-1]]["verdict"]
@@ -173,10 +224,12 @@ def era(verdicts, order, columns):
 def summary_line(matrix):
     rows = matrix["claims"].values()
     changing = sum(bool(row["changes"]) for row in rows)
+    by_build = sum(bool(row["build_changes"]) for row in rows)
     unexpected = sum(bool(row["unexpected"]) for row in rows)
     return (
         f"{len(matrix['claims'])} claims in {len(matrix['columns'])} (Keras, backend) columns: "
-        f"{changing} change with the Keras release, {unexpected} differ somewhere from the "
+        f"{changing} change with the Keras release, {by_build} with a backend build, "
+        f"{unexpected} differ somewhere from the "
         f"lab's expectation"
         + (f"; {len(matrix['failed'])} run(s) missing or failed" if matrix["failed"] else "")
     )
@@ -195,10 +248,16 @@ def render(matrix):
     order = list(matrix["columns"])
     ordered = sorted(
         matrix["claims"].items(),
-        key=lambda item: (not item[1]["changes"], not item[1]["unexpected"], item[0]),
+        key=lambda item: (
+            not (item[1]["changes"] or item[1]["build_changes"]),
+            not item[1]["unexpected"],
+            item[0],
+        ),
     )
     header = ["claim", "exp.", "first change"] + [
-        f"Keras {facts['keras']} {facts['backend']}" for facts in matrix["columns"].values()
+        f"Keras {facts['keras']} {facts['backend']}"
+        + (f" ({facts['build']})" if facts["build"] else "")
+        for facts in matrix["columns"].values()
     ]
     table = [
         [claim_id, (row["experiment"] or "K2")[:2], _first_change(row)]
@@ -230,6 +289,17 @@ def render(matrix):
                     f"- **{claim_id}** on {change['backend']}: {change['was']} on Keras "
                     f"{change['from']}, {change['now']} on {change['to']}. {short(evidence, 400)}"
                 )
+    built = [(claim_id, row) for claim_id, row in ordered if row["build_changes"]]
+    if built:
+        lines += ["", "## What a backend build changes", ""]
+        for claim_id, row in built:
+            for change in row["build_changes"]:
+                evidence = row["verdicts"][change["column"]]["evidence"]
+                lines.append(
+                    f"- **{claim_id}** on {change['backend']}, Keras {change['keras']}: "
+                    f"{change['was']} on the default build, {change['now']} with the "
+                    f"{change['build']}. {short(evidence, 400)}"
+                )
     eras = [(claim_id, row["era"]) for claim_id, row in ordered if row["era"]]
     if eras:
         lines += ["", "## Keras 2, the tutorials' era, beside Keras 3 on TensorFlow", ""]
@@ -242,7 +312,11 @@ def render(matrix):
 
 def _first_change(row):
     if not row["changes"]:
-        return "–"
+        return (
+            "a build: " + ", ".join(c["build"] for c in row["build_changes"])
+            if row["build_changes"]
+            else "–"
+        )
     first = min(row["changes"], key=lambda change: Version(change["to"]))
     backends = sorted({c["backend"] for c in row["changes"] if c["to"] == first["to"]})
     return f"{first['to']} ({', '.join(backends)})"
