@@ -124,6 +124,11 @@ def test_the_matrix_finds_the_first_release_that_changes_a_verdict(tmp_path):
     assert text.index("| A |") < text.index("| B |")  # the changing row first
     assert "**refuted** (expected confirmed)" in text
     assert "01_x in 3.15/jax: exit code 139" in text
+    assert matrix["not_measured"] == []
+    rebuilt = versions.collect(chosen, ["tensorflow", "jax"], ["01_x"], results, "quick")
+    assert rebuilt["failed"] == []  # --matrix-only: a cell never run is not a failure
+    assert rebuilt["not_measured"] == [{"column": "3.15/jax", "experiment": "01_x"}]
+    assert "## Not measured\n\n- 3.15/jax: 01" in versions.render(rebuilt)
 
 
 def test_a_build_column_is_compared_with_its_release_not_counted_as_a_release(tmp_path):

@@ -95,9 +95,10 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
     ``claims`` (per claim: its verdicts per column, its changes), ``failed`` runs.
 
     A run that exited with anything but 0 or 1 wrote nothing new, so its old metrics.json is
-    not read; it is listed under ``failed``, as is a run that left no metrics.json."""
+    not read; it is listed under ``failed``, as is a run of this invocation that left no
+    metrics.json. A cell with no run at all is listed under ``not_measured``."""
     codes = codes or {}
-    columns, rows, failed = {}, {}, []
+    columns, rows, failed, not_measured = {}, {}, [], []
     for environment in environments:
         for backend in [b for b in backends if b in environment.backends]:
             key = column(environment, backend)
@@ -107,8 +108,11 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
                 label = f"{key} probes" if environment.keras2 else f"{key} {name[:2]}"
                 code = codes.get(label, 0)
                 metrics_file = folder / name / "metrics.json"
+                if label not in codes and not metrics_file.exists():
+                    not_measured.append({"column": key, "experiment": name})
+                    continue
                 if code not in (0, 1) or not metrics_file.exists():
-                    why = f"exit code {code}" if code not in (0, 1) else "no run in the results"
+                    why = f"exit code {code}" if code not in (0, 1) else "it wrote no metrics.json"
                     failed.append({"column": key, "experiment": name, "why": why})
                     continue
                 data = read_metrics(metrics_file)
@@ -132,7 +136,13 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
             key for key, entry in row["verdicts"].items() if entry["verdict"] != entry["expect"]
         ]
         row["era"] = era(row["verdicts"], releases, columns)
-    return {"profile": profile, "columns": columns, "claims": rows, "failed": failed}
+    return {
+        "profile": profile,
+        "columns": columns,
+        "claims": rows,
+        "failed": failed,
+        "not_measured": not_measured,
+    }
 
 
 def _column_facts(environment, backend, data):
@@ -307,6 +317,12 @@ def render(matrix):
     if matrix["failed"]:
         lines += ["", "## Runs that failed", ""]
         lines += [f"- {f['experiment']} in {f['column']}: {f['why']}" for f in matrix["failed"]]
+    missing = {}
+    for cell in matrix.get("not_measured", []):
+        missing.setdefault(cell["column"], []).append(cell["experiment"][:2])
+    if missing:
+        lines += ["", "## Not measured", ""]
+        lines += [f"- {column}: {', '.join(names)}" for column, names in missing.items()]
     return "\n".join(lines) + "\n"
 
 
