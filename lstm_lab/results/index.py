@@ -63,6 +63,12 @@ def links_to_other_runs(results_dir):
         lines.append(
             "Every claim on every backend, side by side: [conformance.md](conformance.md)."
         )
+    if (results_dir / "versions.md").exists():
+        lines.append(
+            "Every claim on every Keras release, Keras 2 included: [versions.md](versions.md)."
+        )
+    if (results_dir / "findings.md").exists():
+        lines.append("Keras's own bugs, each with a reproduction: [findings.md](findings.md).")
     for backend_dir in sorted((results_dir / "backends").glob("*/README.md")):
         name = backend_dir.parent.name
         lines.append(f"- The runs on {name}: [backends/{name}](backends/{name}/README.md)")
