@@ -102,6 +102,8 @@ def _all_epochs_jax(model, x_batches, y_batches, epochs):
     zeroed = [id(v) in state_ids for v in model.non_trainable_variables]
     model.reset_metrics()
     fresh_metrics = [v.value for v in model.metrics_variables]
+    if hasattr(model, "_record_training_state_sharding_spec"):  # Keras 3.11's train_step
+        model._record_training_state_sharding_spec()  # reads what fit records there first
 
     def one_step(state, batch):
         logs, state = model.train_step(state, batch)
