@@ -12,6 +12,7 @@ from lstm_lab.report.markdown import markdown_table
 from lstm_lab.runners.local import Command, run_commands
 
 OUTCOMES = {0: "reproduced", 1: "not reproduced"}
+VERDICT_LINES = ("reproduced:", "not reproduced:")
 
 
 def commands(findings, environments, backends, pythons):
@@ -38,7 +39,8 @@ def run_all(findings, environments, backends, pythons, jobs):
     results = {name: {} for name in findings}
     for command, (code, _, _) in outcomes.items():
         name, column = command.label.split(" ")
-        lines = [line for line in said.get(command, []) if line.strip()]
+        # the reproduction's own verdict line, not a backend's log line around it
+        lines = [line for line in said.get(command, []) if line.startswith(VERDICT_LINES)]
         results[name][column] = {
             "outcome": OUTCOMES.get(code, f"crashed (exit code {code})"),
             "keras": keras_release(versions[column.split("/")[0]]),
