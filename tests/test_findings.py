@@ -58,6 +58,8 @@ def test_the_first_release_is_the_oldest_that_reproduces():
     }
     assert first_release(cells) == "3.14.1 (jax)"
     assert first_release({"3.12/jax": cells["3.12/jax"]}) is None
+    oldest = {"3.14/jax": cells["3.14/jax"]}
+    assert first_release(oldest) == "3.14.1 (jax, the oldest release measured: it may be older)"
     assert keras_release("Keras 3.11.3 (TensorFlow 2.20.0), the last") == "3.11.3"
     text = render(
         {"use_cudnn_on_cpu": CATALOGUE["use_cudnn_on_cpu"]},

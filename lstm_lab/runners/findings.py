@@ -65,7 +65,9 @@ def first_release(cells):
         return None
     oldest = min(release for release, _ in reproduced)
     backends = sorted(column.split("/")[1] for release, column in reproduced if release == oldest)
-    return f"{oldest} ({', '.join(backends)})"
+    measured = min(Version(cell["keras"]) for cell in cells.values())
+    since = ", the oldest release measured: it may be older" if oldest == measured else ""
+    return f"{oldest} ({', '.join(backends)}{since})"
 
 
 def render(findings, results, measured_on):
