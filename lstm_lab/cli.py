@@ -277,6 +277,8 @@ def command_findings(args):
         raise BadInput(
             "--keras: name at least one Keras 3 environment (the reproductions are Keras 3 code)"
         )
+    if args.jobs < 1:
+        raise BadInput(f"--jobs {args.jobs}: give a whole number of at least 1")
     catalogue = findings.load()
     if args.matrix_only:  # the committed outcomes, rendered with today's findings.toml
         import json

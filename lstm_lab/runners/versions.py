@@ -289,27 +289,21 @@ def render(matrix):
         "",
         markdown_table(header, table),
     ]
-    changed = [(claim_id, row) for claim_id, row in ordered if row["changes"]]
-    if changed:
-        lines += ["", "## What changed, by the runs' own evidence", ""]
-        for claim_id, row in changed:
-            for change in row["changes"]:
-                evidence = row["verdicts"][change["column"]]["evidence"]
-                lines.append(
-                    f"- **{claim_id}** on {change['backend']}: {change['was']} on Keras "
-                    f"{change['from']}, {change['now']} on {change['to']}. {short(evidence, 400)}"
-                )
-    built = [(claim_id, row) for claim_id, row in ordered if row["build_changes"]]
-    if built:
-        lines += ["", "## What a backend build changes", ""]
-        for claim_id, row in built:
-            for change in row["build_changes"]:
-                evidence = row["verdicts"][change["column"]]["evidence"]
-                lines.append(
-                    f"- **{claim_id}** on {change['backend']}, Keras {change['keras']}: "
-                    f"{change['was']} on the default build, {change['now']} with the "
-                    f"{change['build']}. {short(evidence, 400)}"
-                )
+    lines += _change_section(
+        ordered,
+        "changes",
+        "What changed, by the runs' own evidence",
+        lambda c: f"on {c['backend']}: {c['was']} on Keras {c['from']}, {c['now']} on {c['to']}",
+    )
+    lines += _change_section(
+        ordered,
+        "build_changes",
+        "What a backend build changes",
+        lambda c: (
+            f"on {c['backend']}, Keras {c['keras']}: {c['was']} on the default build, "
+            f"{c['now']} with the {c['build']}"
+        ),
+    )
     eras = [(claim_id, row["era"]) for claim_id, row in ordered if row["era"]]
     if eras:
         lines += ["", "## Keras 2, the tutorials' era, beside Keras 3 on TensorFlow", ""]
@@ -324,6 +318,18 @@ def render(matrix):
         lines += ["", "## Not measured", ""]
         lines += [f"- {column}: {', '.join(names)}" for column, names in missing.items()]
     return "\n".join(lines) + "\n"
+
+
+def _change_section(ordered, key, title, describe):
+    """A section listing each row's ``key`` changes (``describe(change)``), with the evidence
+    of the run that shows each; nothing where no row has any."""
+    lines = [
+        f"- **{claim_id}** {describe(change)}. "
+        f"{short(row['verdicts'][change['column']]['evidence'], 400)}"
+        for claim_id, row in ordered
+        for change in row[key]
+    ]
+    return ["", f"## {title}", "", *lines] if lines else []
 
 
 def _first_change(row):
