@@ -16,7 +16,8 @@
     python -m lstm_lab sweep [options]        experiments x backends x seeds on Ray: verdict rates
 
 Exit codes: 0 every claim as expected, 1 a verdict differs from its
-expectation, 2 bad input (one line on stderr, nothing half-written).
+expectation, 2 bad input (one line on stderr, nothing half-written), 3 a crash (an
+experiment's, or a run a runner started: never read as a verdict).
 """
 
 import argparse
@@ -27,10 +28,11 @@ import time
 from pathlib import Path
 
 from lstm_lab import BACKENDS
-from lstm_lab.errors import BadInput
-from lstm_lab.experiment import OneLineParser, project_root
+from lstm_lab.errors import EXIT_CRASH, BadInput, combined_exit_code
+from lstm_lab.experiment import DEFAULT_SEED, OneLineParser, project_root
 from lstm_lab.files import locked
-from lstm_lab.results.index import write_index
+from lstm_lab.results.index import read_metrics, write_index
+from lstm_lab.results.layout import runs_in
 from lstm_lab.results.layout import sweep_dir as sweep_folder
 from lstm_lab.runners.discover import (
     find_experiments,
@@ -99,7 +101,7 @@ def command_run(args):
             f"== {len(chosen)} experiments in {time.perf_counter() - started:.0f} s "
             f"({jobs} at a time)"
         )
-    return 2 if 2 in codes else max(codes)
+    return combined_exit_code(codes)
 
 
 def keras_option(options):
@@ -154,6 +156,8 @@ def option_value(options, name):
 def command_report(args):
     if not args.results_dir.is_dir():
         raise BadInput(f"no results directory at {args.results_dir}")
+    for metrics in runs_in(args.results_dir):  # refused before the lock file is made
+        read_metrics(metrics)
     with locked(args.results_dir):
         index = write_index(args.results_dir)
     print(f"wrote {index}")
@@ -217,6 +221,7 @@ def chosen_experiments(args):
 
 def command_conformance(args):
     from lstm_lab.runners import conformance
+    from lstm_lab.runners.matrix import matrix_exit_code
 
     chosen = chosen_experiments(args)
     options = ["--profile", args.profile, "--seed", str(args.seed)]
@@ -231,13 +236,14 @@ def command_conformance(args):
     matrix = conformance.collect(names, args.backends, args.results_dir, codes, args.profile)
     written = conformance.write_matrix(args.results_dir, matrix)
     print(f"{conformance.summary_line(matrix)} -> {written}")
-    return 2 if matrix["failed"] else 0
+    return matrix_exit_code(matrix)
 
 
 def version_matrix(args, chosen, options):
     """``conformance --keras NAME ...``: the experiments in each Keras environment."""
     from lstm_lab import environments
     from lstm_lab.runners import versions
+    from lstm_lab.runners.matrix import matrix_exit_code
 
     if args.jobs < 1:
         raise BadInput(f"--jobs {args.jobs}: give a whole number of at least 1")
@@ -260,7 +266,7 @@ def version_matrix(args, chosen, options):
     )
     written = versions.write_matrix(args.results_dir, matrix)
     print(f"{versions.summary_line(matrix)} -> {written}")
-    return 2 if matrix["failed"] else 0
+    return matrix_exit_code(matrix)
 
 
 def command_findings(args):
@@ -396,7 +402,7 @@ def sweep_one(args, keras):
     )
     if failing:
         print(f"expected seed rates do not hold: {', '.join(failing)}", file=sys.stderr)
-    return 2 if counts["failed"] else (1 if failing else 0)
+    return EXIT_CRASH if counts["failed"] else (1 if failing else 0)
 
 
 def build_parser():
@@ -492,7 +498,12 @@ def build_parser():
         "--experiments", nargs="+", default=[], metavar="NN", help="default: every experiment"
     )
     matrix.add_argument("--profile", choices=["full", "quick"], default="full")
-    matrix.add_argument("--seed", type=int, default=7, help="passed to every run (default 7)")
+    matrix.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"passed to every run (default {DEFAULT_SEED})",
+    )
     matrix.add_argument("--data-dir", type=Path, help="passed to every run (see the README)")
     matrix.add_argument("--results-dir", **results_dir)
     matrix.add_argument(

@@ -3,6 +3,22 @@ one-line summaries of the exceptions that experiments record as findings."""
 
 import re
 
+# The exit codes of every experiment and runner: each outcome its own, so that a crash is
+# never read as a verdict.
+EXIT_AS_EXPECTED = 0
+EXIT_VERDICT_DIFFERS = 1
+EXIT_BAD_INPUT = 2
+EXIT_CRASH = 3
+
+
+def combined_exit_code(codes):
+    """One exit code for several runs: a crash (any code but 0, 1 and 2, or a signal) before
+    bad input, before a verdict that differs."""
+    codes = list(codes) or [EXIT_AS_EXPECTED]
+    if any(code not in (EXIT_AS_EXPECTED, EXIT_VERDICT_DIFFERS, EXIT_BAD_INPUT) for code in codes):
+        return EXIT_CRASH
+    return max(codes)
+
 
 class BadInput(Exception):
     """Bad input from the user: an invalid argument, an unreadable or malformed file,

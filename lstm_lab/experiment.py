@@ -15,14 +15,24 @@ import argparse
 import hashlib
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import numpy as np
 
 from lstm_lab import BACKENDS
-from lstm_lab.errors import BadInput
+from lstm_lab.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_CRASH,
+    BadInput,
+    error_summary,
+)
+from lstm_lab.files import write_file_atomically
 from lstm_lab.report.run_report import Report
+from lstm_lab.results.layout import crash_file
 
+DEFAULT_SEED = 7  # every experiment's --seed unless given
+PROFILES = ("full", "quick")  # full: the documented hyper-parameters; quick: a smoke run
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
@@ -53,15 +63,21 @@ def experiment_parser(doc):
     """The options every experiment takes; ``doc`` is the experiment's module docstring."""
     parser = OneLineParser(
         description=doc.strip().splitlines()[0],
-        epilog="Exit codes: 0 all claims as expected, 1 a verdict differs, 2 bad input.",
+        epilog="Exit codes: 0 all claims as expected, 1 a verdict differs, 2 bad input, "
+        "3 a crash (its traceback beside the results folder).",
     )
     parser.add_argument(
         "--profile",
-        choices=["full", "quick"],
+        choices=PROFILES,
         default="full",
         help="full: the documented hyper-parameters; quick: a seconds-long smoke run",
     )
-    parser.add_argument("--seed", type=non_negative_int, default=7, help="random seed (default 7)")
+    parser.add_argument(
+        "--seed",
+        type=non_negative_int,
+        default=DEFAULT_SEED,
+        help=f"random seed (default {DEFAULT_SEED})",
+    )
     parser.add_argument(
         "--results-dir",
         type=Path,
@@ -116,6 +132,7 @@ class Experiment:
         self.name = name
         self._backups = []
         self._started = time.perf_counter()
+        RUNNING.append(self)
 
     def seed_for(self, purpose, offset=0):
         """The seed for one random thing (a probe, a data set): ``--seed`` plus ``offset``
@@ -192,17 +209,42 @@ class Experiment:
         print(f"[{time.perf_counter() - self._started:6.1f} s] {message}", flush=True)
 
 
+RUNNING = []  # the Experiment of this process, once main() has made it
+
+
 def run(main):
-    """Run an experiment's ``main()`` and exit with its code; bad input exits 2 in one line."""
+    """Run an experiment's ``main()`` and exit with its code; bad input exits 2 in one line,
+    a crash (any other exception) 3, its traceback written beside the results folder."""
     try:
         code = main()
     except BadInput as error:
         print(f"error: {error}", file=sys.stderr)
-        code = 2
+        code = EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted: no results were written", file=sys.stderr)
         code = 130
+    except Exception as error:  # a crash: never a verdict, whatever it is
+        code = EXIT_CRASH
+        print(f"crash: {error_summary(error)}; no results were written", file=sys.stderr)
+        print(save_crash(error), file=sys.stderr)
     sys.exit(code)
+
+
+def save_crash(error):
+    """Write the traceback of ``error`` beside the running experiment's results folder, with
+    its run id; returns a line saying where (or the traceback itself, before the experiment
+    knew its results folder)."""
+    text = "".join(traceback.format_exception(error))
+    if not RUNNING:
+        return text
+    lab = RUNNING[-1]
+    path = crash_file(lab.report.results_dir, lab.name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file_atomically(path, f"run_id: {lab.report.run_id}\n{text}".encode())
+    except (OSError, BadInput):
+        return text
+    return f"traceback: {path}"
 
 
 def fingerprint(*arrays):

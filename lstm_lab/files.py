@@ -10,6 +10,7 @@ a folder and rebuild the index.
 import json
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,6 +56,13 @@ def check_writable(results_dir):
         raise BadInput(f"results directory {path} is not writable: {existing} is not a directory")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise BadInput(f"results directory {path} is not writable: permission denied on {existing}")
+    try:  # root passes os.access on a read-only file system: only a write tells
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        raise BadInput(
+            f"results directory {path} is not writable: {error.strerror or error} on {existing}"
+        )
     return path
 
 

@@ -11,12 +11,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def expected_verdicts(experiment, profile="full", backend="tensorflow"):
-    """``{claim id: verdict}`` the catalogue expects of an experiment's run here."""
+def expected_verdicts(experiment, profile="full", backend="tensorflow", seed=None):
+    """``{claim id: verdict}`` the catalogue expects of an experiment's run here (with the
+    default seed unless ``seed`` is given)."""
     from lstm_lab.builds import installed_version
     from lstm_lab.claims import catalogue
+    from lstm_lab.experiment import DEFAULT_SEED
 
-    return catalogue.expected_verdicts(experiment, backend, profile, installed_version("keras"))
+    return catalogue.expected_verdicts(
+        experiment, backend, profile, installed_version("keras"), seed or DEFAULT_SEED
+    )
 
 
 def run_python(*args, timeout=300):
@@ -121,3 +125,15 @@ def imdb_quick_run(tmp_path_factory):
     reads it; returns the CompletedProcess and the results folder."""
     options = imdb_options()
     return run_quick("04_imdb_sentiment", tmp_path_factory.mktemp("imdb_quick"), *options)
+
+
+def assert_controls_opposite(data):
+    """Every claim judged in a run's metrics.json (``data``) has a control that came out as
+    its record says it must, and opposite the claim: none is inconclusive."""
+    for claim in data["claims"]:
+        if claim["verdict"] in ("not run", "error"):
+            continue
+        control = claim.get("control")
+        assert control, f"{claim['id']} was judged without a control"
+        assert control["outcome"] == control["known"], (claim["id"], control)
+        assert claim["verdict"] != control["outcome"], (claim["id"], claim["evidence"])

@@ -43,6 +43,19 @@ def test_every_record_names_a_known_source_and_an_experiment_that_checks_it():
     assert lab and {record.source for record in lab} == {"lstm-lab"}
 
 
+def test_every_claim_names_its_control():
+    """A claim's verdict counts only beside a control whose outcome is known: a record
+    without one is not a claim (a setting belongs in the report's set-up)."""
+    missing = [claim_id for claim_id, record in RECORDS.items() if not record.control.strip()]
+    assert not missing, f"claims without a control: {missing}"
+
+
+def test_a_claim_about_an_error_names_its_type_and_message():
+    for claim_id, record in RECORDS.items():
+        if record.raises:
+            assert record.raises["type"][0].isupper() and record.raises["match"], claim_id
+
+
 def test_every_claim_has_a_plain_explanation():
     for claim_id, record in RECORDS.items():
         sentences = len(re.findall(r"[.!?](\s|$)", record.explanation))
@@ -107,6 +120,9 @@ def test_each_seed_rate_is_what_its_committed_sweep_measured(claim_id, key):
     assert summary["profile"] == profile
     [row] = [r for r in summary["claims"] if (r["id"], r["backend"]) == (claim_id, backend)]
     assert (row["as_expected"], row["runs"]) == (rate.at_least, rate.of)
+    assert tuple(row["seeds"]) == rate.seeds  # named seeds, each with its measured verdict
+    other = tuple(s for s, v in zip(row["seeds"], row["verdicts"]) if v != row["expect"])
+    assert other == rate.other_on
 
 
 def test_every_training_claim_has_a_rate_on_both_profiles():
@@ -125,6 +141,7 @@ def test_a_new_claim_is_one_table_and_one_check(tmp_path, monkeypatch):
         'statement = "reset_states() zeroes every stateful layer"\n'
         'quote = "call reset_states()"\n'
         'explanation = "A reset puts the state back to zeros. The next batch starts afresh."\n'
+        'control = "a layer never reset: its state is not zero"\n'
         'by_backend.jax = { verdict = "refuted", why = "a made-up reason" }\n'
     )
     from lstm_lab.claims import catalogue
@@ -133,7 +150,7 @@ def test_a_new_claim_is_one_table_and_one_check(tmp_path, monkeypatch):
 
     monkeypatch.setattr(catalogue, "RECORDS", {**catalogue.RECORDS, **catalogue.load(tmp_path)})
     report = Report("99_demo", "A demo", profile="quick", seed=1, results_dir=tmp_path / "r")
-    claim = report.check("C004-12", documented=0.0, observed=0.0, compare=exactly)
+    claim = report.check("C004-12", documented=0.0, observed=0.0, compare=exactly, control=1.0)
     assert claim.statement == "reset_states() zeroes every stateful layer"
     assert claim.source == SOURCES["C004"].title and claim.expect == "confirmed"
     assert report.write() == 0

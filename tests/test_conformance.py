@@ -8,9 +8,10 @@ from lstm_lab.cli import main
 from lstm_lab.errors import BadInput
 from lstm_lab.results.layout import backend_results_dir
 from lstm_lab.runners import conformance
+from lstm_lab.runners.matrix import matrix_exit_code
 
 
-def write_run(results, backend, name, verdicts, profile="quick"):
+def write_run(results, backend, name, verdicts, profile="quick", run_id=None):
     folder = backend_results_dir(results, backend) / name
     folder.mkdir(parents=True)
     claims = [
@@ -19,6 +20,8 @@ def write_run(results, backend, name, verdicts, profile="quick"):
         for claim_id, (verdict, expect, observed) in verdicts.items()
     ]  # fmt: skip
     data = {"profile": profile, "wall_seconds": 1.0, "device": "cpu", "claims": claims}
+    if run_id:
+        data["run_id"] = run_id
     (folder / "metrics.json").write_text(json.dumps(data))
 
 
@@ -46,14 +49,41 @@ def test_rows_that_differ_come_first_with_their_evidence(tmp_path):
     assert "- **K3-05** on jax: K3-05 on jax" in text
 
 
-def test_a_failed_run_is_listed_and_its_old_metrics_are_not_read(tmp_path):
-    write_run(tmp_path, "tensorflow", "09_x", {"K3-01": ("confirmed", "confirmed", 0.0)})
-    write_run(tmp_path, "torch", "09_x", {"K3-01": ("refuted", "confirmed", 1.0)})
-    codes = {("tensorflow", "09_x"): 0, ("torch", "09_x"): 2}
+def test_a_failed_run_is_an_error_cell_and_its_old_metrics_are_not_read(tmp_path):
+    write_run(
+        tmp_path, "tensorflow", "09_x", {"K3-01": ("confirmed", "confirmed", 0.0)}, run_id="a"
+    )
+    write_run(tmp_path, "torch", "09_x", {"K3-01": ("refuted", "confirmed", 1.0)}, run_id="old")
+    codes = {("tensorflow", "09_x"): (0, "a"), ("torch", "09_x"): (2, "b")}
     matrix = conformance.collect(["09_x"], ["tensorflow", "torch"], tmp_path, codes, "quick")
-    assert matrix["failed"] == [{"backend": "torch", "experiment": "09_x", "why": "exit code 2"}]
-    assert list(matrix["claims"]["K3-01"]["verdicts"]) == ["tensorflow"]
-    assert "- 09_x on torch: exit code 2" in conformance.render(matrix)
+    why = "bad input (exit 2)"
+    assert matrix["failed"] == [{"backend": "torch", "experiment": "09_x", "why": why}]
+    torch = matrix["claims"]["K3-01"]["verdicts"]["torch"]
+    assert torch["verdict"] == "error" and torch["evidence"] == why
+    assert f"- 09_x on torch: {why}" in conformance.render(matrix)
+    assert matrix_exit_code(matrix) == 3
+
+
+def test_a_crash_before_the_report_is_never_the_old_runs_verdict(tmp_path):
+    # exit 1 is "a verdict differs" only with this run's own metrics.json
+    write_run(
+        tmp_path, "tensorflow", "09_x", {"K3-01": ("confirmed", "confirmed", 0.0)}, run_id="old"
+    )
+    codes = {("tensorflow", "09_x"): (1, "new")}
+    matrix = conformance.collect(["09_x"], ["tensorflow"], tmp_path, codes, "quick")
+    entry = matrix["claims"]["K3-01"]["verdicts"]["tensorflow"]
+    assert entry["verdict"] == "error" and "a crash before its report" in entry["evidence"]
+    assert matrix_exit_code(matrix) == 3
+
+
+def test_a_crash_cell_names_the_exception_its_run_left(tmp_path):
+    (tmp_path / "09_x.crash.txt").write_text(
+        "run_id: new\nTraceback (most recent call last):\n  ...\nValueError: bogus backend\n"
+    )
+    codes = {("tensorflow", "09_x"): (3, "new")}
+    matrix = conformance.collect(["09_x"], ["tensorflow"], tmp_path, codes, "quick")
+    [failed] = matrix["failed"]
+    assert failed["why"].startswith("a crash (exit 3): ValueError: bogus backend (traceback: ")
 
 
 def test_a_run_of_another_profile_is_bad_input(tmp_path):

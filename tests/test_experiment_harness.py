@@ -47,7 +47,9 @@ def test_seeds_are_recorded_with_what_they_were_for(results_dir):
 
 def test_report_check_compares_exactly_by_default_and_records_the_verdict(results_dir, capsys):
     report = make_experiment(results_dir).report
-    claim = report.check("C004-01", documented=1.0, observed=0.96, evidence="after a reset")
+    claim = report.check(
+        "C004-01", documented=1.0, observed=0.96, evidence="after a reset", control=0.5
+    )
     assert claim.verdict == "refuted" and not claim.as_expected
     assert claim.evidence == "1 value(s) differ; after a reset"
     assert report.claims == [claim]
@@ -59,7 +61,7 @@ def test_report_check_compares_exactly_by_default_and_records_the_verdict(result
 def test_written_seeds_appear_in_metrics_and_report(results_dir):
     lab = make_experiment(results_dir, "--seed", "3")
     lab.reseed("the model")
-    lab.report.check("C004-01", documented=1.0, observed=1.0)
+    lab.report.check("C004-01", documented=1.0, observed=1.0, control=0.5)
     assert lab.report.write() == 0
     data = json.loads((results_dir / "99_demo" / "metrics.json").read_text())
     assert data["seeds"] == {"the model": 3}
@@ -108,19 +110,27 @@ def test_the_index_ignores_hidden_staging_folders(results_dir):
 
 
 def test_a_training_claim_within_its_seed_rate_is_as_expected(results_dir, capsys):
-    # C004-03 on the quick profile is confirmed on 3 of 5 seeds (sweep quick-5-seeds): a
-    # refuted run is within that rate. On the full profile it held on every seed: unexpected.
-    quick = make_experiment(results_dir, "--profile", "quick").report
-    claim = quick.check("C004-03", documented=650, observed=601)
+    # C004-03 on the quick profile was confirmed on 3 of seeds 7-11 (sweep quick-5-seeds),
+    # refuted on 8 and 9. On seed 12, not measured, a refuted run is within that rate (and
+    # counted as decided by it); on seed 8 refuted is exactly what was measured; on seed 7
+    # it is unexpected. On the full profile it held on every seed: unexpected anywhere.
+    quick = make_experiment(results_dir, "--profile", "quick", "--seed", "12").report
+    claim = quick.check("C004-03", documented=650, observed=601, control=300)
     assert claim.verdict == "refuted" and claim.as_expected and quick.exit_code == 0
     assert claim.seed_rate == {"at_least": 3, "of": 5, "sweep": "quick-5-seeds"}
     assert "within its seed rate" in capsys.readouterr().out
     assert "as expected on >= 3 of 5 seeds (sweep quick-5-seeds)" in claim.evidence
-    full = make_experiment(results_dir, "--profile", "full").report
-    assert not full.check("C004-03", documented=650, observed=601).as_expected
+    assert "1 decided by a seed rate (C004-03)" in quick.summary(1.0)
+    on_8 = make_experiment(results_dir, "--profile", "quick", "--seed", "8").report
+    claim = on_8.check("C004-03", documented=650, observed=601, control=300)
+    assert claim.expect == "refuted" and claim.seed_rate is None and claim.as_expected
+    on_7 = make_experiment(results_dir, "--profile", "quick", "--seed", "7").report
+    assert not on_7.check("C004-03", documented=650, observed=601, control=300).as_expected
+    full = make_experiment(results_dir, "--profile", "full", "--seed", "12").report
+    assert not full.check("C004-03", documented=650, observed=601, control=300).as_expected
     assert full.exit_code == 1
     # A claim that is not about training has no rate: every seed must give its verdict.
-    assert quick.check("C004-06", documented=0.0, observed=1.0).seed_rate is None
+    assert quick.check("C004-06", documented=0.0, observed=1.0, control=1.0).seed_rate is None
     assert quick.exit_code == 1
 
 
@@ -130,13 +140,16 @@ def test_the_report_links_the_sweeps_of_its_experiment(results_dir):
         (sweep_dir / "cells" / "tensorflow" / "seed-7" / "99_demo").mkdir(parents=True)
         (sweep_dir / "cells" / "tensorflow" / "seed-7" / "99_demo" / "metrics.json").touch()
         (sweep_dir / "summary.json").write_text(json.dumps({"profile": profile}))
-    lab = make_experiment(results_dir, "--profile", "quick")
-    lab.report.check("C004-03", documented=650, observed=601)
+    lab = make_experiment(results_dir, "--profile", "quick", "--seed", "12")
+    lab.report.check("C004-03", documented=650, observed=601, control=300)
     assert lab.report.write() == 0
     report = (results_dir / "99_demo" / "report.md").read_text()
     assert "across seeds: [sweep quick-2](../sweeps/quick-2/report.md) (1 seeds)" in report
     assert "full-2" not in report  # another profile's sweep
-    assert "| confirmed on >= 3 of 5 seeds | refuted (within its seed rate) |" in report
+    assert (
+        "| confirmed on 3 of 5 measured seeds (sweep quick-5-seeds); this seed was not measured "
+        "| refuted (within its seed rate) |"
+    ) in report
 
 
 def test_a_claim_about_the_seeds_data_is_not_run_on_other_data(results_dir):
@@ -147,3 +160,28 @@ def test_a_claim_about_the_seeds_data_is_not_run_on_other_data(results_dir):
     assert (
         claim.evidence == "a claim about the source's prices; this run observed worse (RMSE 3 > 2)"
     )
+
+
+def test_a_crash_exits_3_with_its_traceback_beside_the_results(results_dir, capsys, monkeypatch):
+    from lstm_lab.experiment import run
+
+    monkeypatch.setenv("LSTM_LAB_RUN_ID", "run-1")
+
+    def main():
+        make_experiment(results_dir, "--profile", "quick")
+        raise RuntimeError("boom")
+
+    with pytest.raises(SystemExit) as stopped:
+        run(main)
+    assert stopped.value.code == 3  # never 1, the code of a verdict that differs
+    crash = (results_dir / "99_demo.crash.txt").read_text()
+    assert crash.startswith("run_id: run-1\n") and crash.rstrip().endswith("RuntimeError: boom")
+    assert "crash: RuntimeError: boom; no results were written" in capsys.readouterr().err
+    assert not (results_dir / "99_demo").exists()
+
+
+def test_a_report_carries_the_run_id_its_runner_gave(results_dir, monkeypatch):
+    monkeypatch.setenv("LSTM_LAB_RUN_ID", "run-2")
+    lab = make_experiment(results_dir, "--profile", "quick")
+    assert lab.finish() == 0
+    assert read_metrics(results_dir / "99_demo" / "metrics.json")["run_id"] == "run-2"

@@ -22,8 +22,8 @@ def make_report(results_dir, name="99_demo"):
 
 def test_write_produces_report_metrics_figures_and_index(results_dir):
     report = make_report(results_dir)
-    report.check("C004-01", 1.0, 1.0, exactly, evidence="evaluate after a reset")
-    report.check("C004-11", {"a": True}, {"a": False}, exactly)
+    report.check("C004-01", 1.0, 1.0, exactly, evidence="evaluate after a reset", control=0.4)
+    report.check("C004-11", {"a": True}, {"a": False}, exactly, control={"a": True})
     report.metric("loss", 0.25)
     report.section("A table", "| a |\n|---|\n| 1 |")
     report.note("a note")
@@ -53,7 +53,10 @@ def test_write_produces_report_metrics_figures_and_index(results_dir):
         "verdict",
         "evidence",
         "seed_rate",
+        "control",
     }
+    assert data["claims"][0]["control"]["outcome"] == "refuted"  # its control: 0.4, not 1.0
+    assert data["run_id"]
     assert data["claims"][0]["seed_rate"]["sweep"] == "quick-5-seeds"  # C004-01 is about training
     assert data["claims"][1]["seed_rate"] is None
     assert data["metrics"] == {"loss": 0.25}

@@ -238,9 +238,9 @@ def test_a_differing_verdict_on_an_unmeasured_release_is_called_a_new_finding(mo
     from lstm_lab.claims.compare import same_shape
 
     monkeypatch.setattr(verdict, "installed_version", lambda name: "3.99.0")
-    claim = verdict.check("C002-06", (6, 1), (6, 2), same_shape)
+    claim = verdict.check("C002-06", (6, 1), (6, 2), same_shape, control=(6, 3, 1))
     assert (
         claim.verdict == "refuted" and "a new finding: Keras 3.99.0 is not among" in claim.evidence
     )
-    same = verdict.check("C002-06", (6, 1), (6, 1), same_shape)
+    same = verdict.check("C002-06", (6, 1), (6, 1), same_shape, control=(6, 3, 1))
     assert "new finding" not in same.evidence

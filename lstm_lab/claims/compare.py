@@ -11,8 +11,50 @@ from lstm_lab.arrays import as_float64, jsonable
 
 @dataclass(frozen=True)
 class Comparison:
+    """``agrees``: the verdict's comparison; ``failed``: why the observation is not one the
+    comparison can judge (another exception than the one expected), which makes an *error*."""
+
     agrees: bool
     detail: str
+    failed: str = ""
+
+
+def raised(call):
+    """What ``call()`` raises, as :func:`same_error` compares it: ``None`` when it returns,
+    else ``{"type": class name, "types": the class names of its MRO, "message": one line}``."""
+    from lstm_lab.errors import error_summary
+
+    try:
+        call()
+    except Exception as error:  # which exception it is, is the observation
+        summary = error_summary(error)
+        return {
+            "type": type(error).__name__,
+            "types": [cls.__name__ for cls in type(error).__mro__],
+            "message": summary.split(": ", 1)[-1],
+        }
+    return None
+
+
+def same_error(documented, observed):
+    """An expected exception (``{"type", "match"}``, a claim record's ``raises``) against
+    :func:`raised`'s observation: it agrees when the call raised that class (or a subclass)
+    with a message matching the pattern; no exception disagrees; another exception is not a
+    judgement but a failure (verdict *error*, with its message)."""
+    import re
+
+    if observed is None:
+        return Comparison(False, f"no exception; expected {documented['type']}")
+    described = f"{observed['type']}: {observed['message']}"
+    if documented["type"] not in observed.get("types", [observed["type"]]):
+        return Comparison(False, described, failed=f"another exception than expected: {described}")
+    if not re.search(documented["match"], observed["message"]):
+        return Comparison(
+            False,
+            described,
+            failed=f"{described} (expected a message matching {documented['match']!r})",
+        )
+    return Comparison(True, f"raised {described}")
 
 
 def _as_shape(value):

@@ -14,25 +14,59 @@ from packaging.version import Version
 
 from lstm_lab.builds import has_trait
 
-VERDICTS = ("confirmed", "refuted", "error", "not run")
+VERDICTS = ("confirmed", "refuted", "inconclusive", "error", "not run")
+OPPOSITE = {"confirmed": "refuted", "refuted": "confirmed"}
+
+
+ALPHA = 0.05  # a sweep's rate is refuted when so few seeds would happen this rarely
+
+
+def binomial_cdf(k, n, p):
+    """P(X <= k) for X ~ Binomial(n, p)."""
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k + 1))
 
 
 @dataclass(frozen=True)
 class SeedRate:
-    """How often a training claim's verdict is the one the lab expects, across seeds: on at
-    least ``at_least`` of ``of`` seeds, as measured by the committed sweep ``sweep``
-    (``results/sweeps/<sweep>/``). ``why`` says what the seeds that differ show."""
+    """How often a training claim's verdict is the one the lab expects, across seeds: on
+    ``at_least`` of ``of`` seeds, the named ``seeds`` of the committed sweep ``sweep``
+    (``results/sweeps/<sweep>/``), the other verdict on the seeds ``other_on``. ``why`` says
+    what the seeds that differ show.
+
+    A run with one of those seeds expects exactly what was measured on it. A sweep on other
+    seeds tests the rate with an exact one-sided binomial test: the rate holds unless so few
+    seeds as expected would happen with probability below :data:`ALPHA`."""
 
     at_least: int
     of: int
     sweep: str
+    seeds: tuple = ()
+    other_on: tuple = ()
     why: str = ""
 
-    def required(self, seeds):
-        """How many of ``seeds`` runs must be as expected for the rate to hold: the same
-        share, rounded down (so on one seed a rate below every seed admits either verdict,
-        as it does for a single run)."""
-        return math.floor(self.at_least * seeds / self.of)
+    def __post_init__(self):
+        other = self.of - self.at_least
+        if self.seeds and (len(self.seeds) != self.of or len(self.other_on) != other):
+            raise ValueError(f"seed rate {self}: seeds and other_on disagree with the rate")
+
+    @property
+    def share(self):
+        return self.at_least / self.of
+
+    def holds(self, as_expected, runs):
+        """Whether ``as_expected`` of ``runs`` seeds are consistent with the rate."""
+        if self.share == 1:
+            return as_expected == runs
+        return binomial_cdf(as_expected, runs, self.share) >= ALPHA
+
+    def required(self, runs):
+        """The fewest of ``runs`` seeds as expected with which the rate still holds (0: so
+        few seeds cannot test it)."""
+        return next(k for k in range(runs + 1) if self.holds(k, runs))
+
+    def verdict_on(self, seed, expected):
+        """The verdict measured on ``seed``, one of the named seeds: ``expected`` or not."""
+        return OPPOSITE[expected] if seed in self.other_on else expected
 
     def to_dict(self):
         return {"at_least": self.at_least, "of": self.of, "sweep": self.sweep}
@@ -101,8 +135,17 @@ class Record:
     by_build: dict = field(default_factory=dict)
     seed_rates: dict = field(default_factory=dict)
     about_source_data: bool = False
+    control: str = ""
+    control_outcome: str = ""
+    raises: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        if not self.control_outcome and self.expect in OPPOSITE:
+            object.__setattr__(self, "control_outcome", OPPOSITE[self.expect])
+        if self.control_outcome not in (*OPPOSITE, ""):
+            raise ValueError(f"{self.id}: control_outcome 'confirmed' or 'refuted'")
+        if self.raises and set(self.raises) != {"type", "match"}:
+            raise ValueError(f"{self.id}: raises takes type and match, not {sorted(self.raises)}")
         verdicts = [self.expect, *(entry[1] for entry in self.by_keras)]
         verdicts += [v for v, _ in self.by_backend.values()]
         for build in self.by_build.values():
@@ -111,9 +154,10 @@ class Record:
             if verdict not in ("confirmed", "refuted"):
                 raise ValueError(f"{self.id}: expect 'confirmed' or 'refuted', not {verdict!r}")
 
-    def expected(self, backend="tensorflow", profile="full", keras_version=None):
-        """The :class:`Expected` verdict of a run on ``backend`` with ``profile`` and the Keras
-        release ``keras_version`` (a string; None: the reference's)."""
+    def expected(self, backend="tensorflow", profile="full", keras_version=None, seed=None):
+        """The :class:`Expected` verdict of a run on ``backend`` with ``profile``, the Keras
+        release ``keras_version`` (a string; None: the reference's) and ``seed``: on a seed
+        a sweep measured, exactly that seed's verdict; on another, its seed rate's."""
         verdict, why = self.expect, None
         if backend in self.by_backend:
             verdict, why = self.by_backend[backend]
@@ -125,4 +169,9 @@ class Record:
         if backend in self.by_build:
             verdict, why = self.by_build[backend].for_installed_build()
         rate = self.seed_rates.get((profile, backend)) or self.seed_rates.get(profile)
+        if rate and seed in rate.seeds:
+            measured = rate.verdict_on(seed, verdict)
+            if measured != verdict:
+                why = f"measured {measured} on seed {seed} in sweep {rate.sweep}: {rate.why}"
+            return Expected(measured, why, None)
         return Expected(verdict, why, rate)

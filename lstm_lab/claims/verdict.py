@@ -6,12 +6,15 @@ An experiment observes what a source states and compares:
                   backend="tensorflow", profile="full")
 
 Verdicts: ``confirmed`` (the observation agrees within the tolerance), ``refuted`` (it does
-not: a finding, with evidence), ``error`` (the check failed to run: Keras raised where it
-should not) and ``not run`` (the check needs what this run does not have, such as a GPU; the
-reason is the evidence, and it never counts as confirmed). ``expect`` is what the claim's
-record (:mod:`lstm_lab.claims.record`) expects on this backend, build, Keras release and
-profile; an experiment exits 1 when a verdict differs from its expectation. Each function
-here builds the final :class:`Claim` in one step.
+not: a finding, with evidence), ``inconclusive`` (the claim's control, the same probe on a
+configuration whose outcome is known to be the opposite of the claim's expected one, did not
+come out that way: the probe could not have said otherwise, and that is never as expected),
+``error`` (the check failed to run: Keras raised where it should not, or another exception than the
+one expected) and ``not run`` (the check needs what this run does not have, such as a GPU
+or the data; the reason is the evidence, and it never counts as confirmed). ``expect`` is
+what the claim's record (:mod:`lstm_lab.claims.record`) expects on this backend, build,
+Keras release and profile; an experiment exits 1 when a verdict differs from its
+expectation. Each function here builds the final :class:`Claim` in one step.
 
 A claim about training carries its ``seed_rate`` (:class:`~lstm_lab.claims.record.SeedRate`,
 as a dictionary): where a sweep showed the expected verdict on only some seeds, one run's
@@ -23,7 +26,7 @@ from dataclasses import asdict, dataclass
 from lstm_lab.arrays import jsonable
 from lstm_lab.builds import installed_version
 from lstm_lab.claims.catalogue import record_of
-from lstm_lab.claims.record import VERDICTS
+from lstm_lab.claims.record import OPPOSITE, VERDICTS
 from lstm_lab.claims.sources import SOURCES
 
 # The Keras releases of results/versions.md, where every expectation was measured (a test
@@ -45,6 +48,7 @@ class Claim:
     verdict: str
     evidence: str
     seed_rate: dict | None = None
+    control: dict | None = None
 
     @property
     def as_expected(self):
@@ -70,12 +74,24 @@ def within_seed_rate(claim):
     )
 
 
-def _judged(claim_id, verdict, evidence, *, documented, observed, tolerance, backend, profile):
+def _judged(
+    claim_id,
+    verdict,
+    evidence,
+    *,
+    documented,
+    observed,
+    tolerance,
+    backend,
+    profile,
+    seed=None,
+    control=None,
+):
     """The final Claim for ``verdict``, with the record's expectation on this run: where the
     backend or build expects another verdict the reason joins the evidence, and so does a
     seed rate's when this verdict is not the expected one."""
     record = record_of(claim_id)
-    expected = record.expected(backend, profile, installed_version("keras"))
+    expected = record.expected(backend, profile, installed_version("keras"), seed)
     if expected.why:
         evidence += f" [expected {expected.verdict} on {backend}: {expected.why}]"
     rate = expected.seed_rate
@@ -98,7 +114,14 @@ def _judged(claim_id, verdict, evidence, *, documented, observed, tolerance, bac
         verdict=verdict,
         evidence=evidence,
         seed_rate=rate.to_dict() if rate else None,
+        control=control,
     )
+
+
+def _verdict_of(result):
+    if result.failed:
+        return "error"
+    return "confirmed" if result.agrees else "refuted"
 
 
 def check(
@@ -109,29 +132,62 @@ def check(
     evidence="",
     tolerance=None,
     *,
+    control,
+    control_evidence="",
     backend="tensorflow",
     profile="full",
+    seed=None,
 ):
-    """Compare an observation with the documented value and judge it.
+    """Compare an observation with the documented value and judge it, beside its control.
 
+    ``control`` is what the same probe observed, in the same run, on the configuration the
+    claim's record names as its control; it is compared with ``documented`` in the same way,
+    and must come out as the record's ``control_outcome`` (the opposite of what the claim is
+    expected to show), or the verdict is ``inconclusive``: only then could the check have
+    come out the other way. A claim that comes out as its control did is a finding.
     ``tolerance`` describes one applied before the comparison (for example the threshold
     that turned differences into the booleans compared here); by default it is the
     comparison's own.
     """
-    result = compare(documented, observed)
+    record = record_of(claim_id)
+    result, control_result = compare(documented, observed), compare(documented, control)
+    verdict, control_verdict = _verdict_of(result), _verdict_of(control_result)
+    evidence = "; ".join(part for part in (result.failed or result.detail, evidence) if part)
+    known = record.control_outcome
+    if verdict in OPPOSITE and control_verdict != known:
+        evidence = (
+            f"inconclusive: the claim came out {verdict}, and its control "
+            f"({record.control}) came out {control_verdict} where {known} is known "
+            f"({control_result.failed or control_result.detail}); {evidence}"
+        )
+        verdict = "inconclusive"
     return _judged(
         claim_id,
-        "confirmed" if result.agrees else "refuted",
-        "; ".join(part for part in (result.detail, evidence) if part),
+        verdict,
+        evidence,
         documented=documented,
         observed=observed,
         tolerance=tolerance or getattr(compare, "tolerance", None),
         backend=backend,
         profile=profile,
+        seed=seed,
+        control={
+            "configuration": record.control,
+            "observed": jsonable(control),
+            "known": known,
+            "outcome": control_verdict,
+            "evidence": "; ".join(
+                part
+                for part in (control_result.failed or control_result.detail, control_evidence)
+                if part
+            ),
+        },
     )
 
 
-def check_failed(claim_id, reason, documented=None, *, backend="tensorflow", profile="full"):
+def check_failed(
+    claim_id, reason, documented=None, *, backend="tensorflow", profile="full", seed=None
+):
     """A claim whose check failed: verdict ``error``, with the reason as evidence."""
     return _judged(
         claim_id,
@@ -142,6 +198,7 @@ def check_failed(claim_id, reason, documented=None, *, backend="tensorflow", pro
         tolerance=None,
         backend=backend,
         profile=profile,
+        seed=seed,
     )
 
 

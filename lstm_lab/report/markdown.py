@@ -73,11 +73,15 @@ def format_named(values, digits=3):
 
 
 def expected_text(claim):
-    """The expected verdict of a claim, with its seed rate where it has one."""
+    """The expected verdict of a claim, with its seed rate where this run's seed is not one
+    that rate was measured on (then either verdict is within the rate)."""
     rate = claim.get("seed_rate")
     if not rate:
         return claim["expect"]
-    return f"{claim['expect']} on >= {rate['at_least']} of {rate['of']} seeds"
+    return (
+        f"{claim['expect']} on {rate['at_least']} of {rate['of']} measured seeds "
+        f"(sweep {rate['sweep']}); this seed was not measured"
+    )
 
 
 def verdict_text(claim):
@@ -87,6 +91,17 @@ def verdict_text(claim):
     if within_seed_rate(claim):
         return f"{claim['verdict']} (within its seed rate)"
     return f"**{claim['verdict']}** (unexpected)"
+
+
+def control_text(claim):
+    """The control's outcome for the claims table: ``refuted, as known`` or, marked, what it
+    gave where another outcome was known (which makes the claim inconclusive)."""
+    control = claim.get("control")
+    if not control:
+        return "–"
+    if control["outcome"] == control["known"]:
+        return f"{control['outcome']}, as known"
+    return f"**{control['outcome']}** (known: {control['known']})"
 
 
 def claim_paragraph(claim, sources_link):
@@ -107,6 +122,12 @@ def claim_paragraph(claim, sources_link):
     if claim["tolerance"]:
         lines.append(f"- Tolerance: {claim['tolerance']}")
     lines.append(f"- Verdict: {verdict_text(claim)}; expected {expected_text(claim)}")
+    control = claim.get("control")
+    if control:
+        lines.append(
+            f"- Control: {control['configuration']}: observed {full(control['observed'])}; "
+            f"{control_text(claim)} ({control['evidence']})"
+        )
     lines += ["", record.explanation]
     evidence = claim["evidence"]
     brief = short_evidence(evidence)
@@ -176,13 +197,13 @@ def render_markdown(data, sections, figures, notes, sweeps=(), sources_link="../
         "",
         "## Claims",
         "",
-        "| id | claim | expected | verdict |",
-        "|---|---|---|---|",
+        "| id | claim | expected | verdict | control |",
+        "|---|---|---|---|---|",
     ]
     for c in data["claims"]:
         lines.append(
             f"| [{c['id']}](#{c['id'].lower()}) | {short(c['statement'], 200)} | "
-            f"{expected_text(c)} | {verdict_text(c)} |"
+            f"{expected_text(c)} | {verdict_text(c)} | {control_text(c)} |"
         )
     lines += ["", "Each claim in plain words, with its source and the evidence:"]
     for c in data["claims"]:

@@ -15,6 +15,7 @@ import os
 import platform
 import sys
 import time
+import uuid
 from importlib import metadata
 from pathlib import Path
 
@@ -29,7 +30,20 @@ from lstm_lab.report.figures import png_bytes
 from lstm_lab.report.markdown import render_markdown, short
 from lstm_lab.report.tolerances import metric_tolerances
 from lstm_lab.results.index import publish
-from lstm_lab.results.layout import SOURCES_NAME, results_root, sweeps_covering
+from lstm_lab.results.layout import (
+    METRICS_NAME,
+    RUN_ID_VARIABLE,
+    SOURCES_NAME,
+    crash_file,
+    results_root,
+    sweeps_covering,
+)
+
+
+def new_run_id():
+    """A run's id: the one the runner that started it gave (``LSTM_LAB_RUN_ID``), else a new
+    one. A runner reads a metrics.json only if it carries the id the runner gave."""
+    return os.environ.get(RUN_ID_VARIABLE) or uuid.uuid4().hex[:12]
 
 
 def json_compliant(value):
@@ -83,6 +97,7 @@ class Report:
         self.seed = seed
         self.results_dir = check_writable(results_dir)
         self.command = command or command_line()
+        self.run_id = new_run_id()
         self.claims: list[Claim] = []
         self.metrics = {}
         self.stated_tolerances = {}  # metric -> (tolerance across machines, why)
@@ -112,8 +127,10 @@ class Report:
         self, claim_id, documented, observed, compare=exactly, not_run_because=None, **options
     ):
         """Compare and record in one call: :func:`lstm_lab.claims.verdict.check`'s arguments
-        (``evidence``, ``tolerance``), ``compare`` by default :func:`exactly`; the verdict
-        expected is the claim's record's for this backend, build, Keras and profile.
+        (``evidence``, ``tolerance``, and ``control``: what the same probe observed on the
+        record's control configuration, with ``control_evidence``), ``compare`` by default
+        :func:`exactly`; the verdict expected is the claim's record's for this backend, build,
+        Keras and profile.
 
         ``not_run_because``: why this run cannot check the claim (it is about the source's
         data and the run has other data): the claim is then *not run*, and the reason says
@@ -133,6 +150,11 @@ class Report:
             check(claim_id, documented, observed, compare, **options, **self._run_context())
         )
 
+    def expected_error(self, claim_id):
+        """The exception a claim about an error expects (its record's ``raises``), as
+        :func:`lstm_lab.claims.compare.same_error` takes it as the documented value."""
+        return record_of(claim_id).raises
+
     def failed(self, claim_id, reason, documented=None):
         """Record a claim whose check failed (verdict ``error``)."""
         return self.add(check_failed(claim_id, reason, documented, **self._run_context()))
@@ -140,7 +162,7 @@ class Report:
     def _run_context(self):
         from lstm_lab.backend import BACKEND
 
-        return {"backend": BACKEND, "profile": self.profile}
+        return {"backend": BACKEND, "profile": self.profile, "seed": self.seed}
 
     def not_run(self, claim_id, reason, documented=None):
         """Record a claim this run cannot check, with the reason (verdict ``not run``)."""
@@ -175,6 +197,7 @@ class Report:
 
         return {
             "experiment": self.experiment,
+            "run_id": self.run_id,
             "title": self.title,
             "profile": self.profile,
             "seed": self.seed,
@@ -220,15 +243,32 @@ class Report:
             data, self.sections, captions, self.notes, self.sweeps(), Path(sources).as_posix()
         )
         files = {
-            "metrics.json": (json.dumps(data, indent=2, allow_nan=False) + "\n").encode(),
+            METRICS_NAME: (json.dumps(data, indent=2, allow_nan=False) + "\n").encode(),
             "report.md": report_md.encode(),
         }
         files.update({name: png for name, (_, png) in self.figures.items()})
         final = publish(self.results_dir, self.experiment, files)
-        counts = {v: sum(c.verdict == v for c in self.claims) for v in VERDICTS}
-        summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-        print(f"{self.experiment}: {summary} in {wall_seconds} s -> {final / 'report.md'}")
+        crash_file(self.results_dir, self.experiment).unlink(missing_ok=True)  # an older run's
+        print(f"{self.experiment}: {self.summary(wall_seconds)} -> {final / 'report.md'}")
         if self.exit_code:
             unexpected = [c.id for c in self.claims if not c.as_expected]
             print(f"verdicts differ from expectations: {', '.join(unexpected)}", file=sys.stderr)
         return self.exit_code
+
+    def summary(self, wall_seconds):
+        """``"8 confirmed, 1 refuted in 15.4 s: all as expected (1 refuted as expected)"``,
+        or which verdicts are not; verdicts that stood only within a seed rate are counted."""
+        counts = {v: sum(c.verdict == v for c in self.claims) for v in VERDICTS}
+        text = ", ".join(f"{n} {v}" for v, n in counts.items() if n) + f" in {wall_seconds} s"
+        unexpected = [c for c in self.claims if not c.as_expected]
+        by_rate = [c for c in self.claims if c.as_expected and c.verdict != c.expect]
+        if unexpected:
+            text += f": {len(unexpected)} not as expected ({', '.join(c.id for c in unexpected)})"
+        else:
+            expected_refuted = counts["refuted"] - sum(c.verdict == "refuted" for c in by_rate)
+            text += ": all as expected" + (
+                f" ({expected_refuted} refuted as expected)" if expected_refuted else ""
+            )
+        if by_rate:
+            text += f"; {len(by_rate)} decided by a seed rate ({', '.join(c.id for c in by_rate)})"
+        return text

@@ -10,6 +10,21 @@ SOURCES_NAME = "sources.md"
 REFERENCE_BACKEND = "tensorflow"  # its runs are results/<experiment>/, the others' below
 
 
+METRICS_NAME = "metrics.json"
+RUN_ID_VARIABLE = "LSTM_LAB_RUN_ID"  # a runner's id for the run it starts, kept in its metrics
+
+
+def metrics_file(results_dir, experiment):
+    """``results_dir/<experiment>/metrics.json``."""
+    return Path(results_dir) / experiment / METRICS_NAME
+
+
+def crash_file(results_dir, experiment):
+    """Where a run of ``experiment`` that crashed leaves its traceback, beside its folder:
+    ``results_dir/<experiment>.crash.txt`` (removed by the next run that writes a report)."""
+    return Path(results_dir) / f"{experiment}.crash.txt"
+
+
 def runs_in(results_dir):
     """Every ``results_dir/<experiment>/metrics.json`` in name order, hidden folders left out."""
     return [

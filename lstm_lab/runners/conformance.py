@@ -9,16 +9,17 @@ whose verdicts differ first. TensorFlow's runs are the reference in ``results/<e
 the others go to ``results/backends/<backend>/<experiment>/``.
 """
 
+import os
 import subprocess
 import time
 from pathlib import Path
 
-from lstm_lab.errors import BadInput
 from lstm_lab.files import locked, write_json_and_markdown
 from lstm_lab.report.markdown import markdown_table, short, verdict_text
-from lstm_lab.results.index import read_metrics, write_index
+from lstm_lab.results.index import write_index
 from lstm_lab.results.layout import REFERENCE_BACKEND, backend_results_dir, seed_counts
 from lstm_lab.runners.launch import script_command
+from lstm_lab.runners.matrix import cell, error_cells, new_run_id, read_run, run_variables
 
 SEED_COUNT_KEYS = ("sweep", "runs", "as_expected", "required", "rate_holds", "robust")
 
@@ -34,7 +35,8 @@ def readable_path(path):
 
 
 def run_everywhere(scripts, backends, results_dir, options):
-    """Run each script on each backend in a fresh process; ``{(backend, name): exit code}``."""
+    """Run each script on each backend in a fresh process, each with its own run id;
+    ``{(backend, name): (exit code, run id)}``."""
     codes = {}
     started = time.perf_counter()
     total, done = len(scripts) * len(backends), 0
@@ -50,38 +52,36 @@ def run_everywhere(scripts, backends, results_dir, options):
             command = script_command(
                 script, "--backend", backend, "--results-dir", results, *options
             )
-            codes[(backend, script.stem)] = subprocess.call(command)
+            run_id = new_run_id()
+            code = subprocess.call(command, env={**os.environ, **run_variables(run_id)})
+            codes[(backend, script.stem)] = (code, run_id)
     return codes
 
 
 def collect(names, backends, results_dir, codes, profile):
     """The matrix as plain data: columns (backend, device), the rows and the failed runs.
 
-    A run that exited with anything but 0 or 1 wrote nothing new, so its old metrics.json
-    (if any) is not read: its experiment is listed under ``failed`` instead, as is one that
-    has no metrics.json at all."""
+    ``codes`` maps (backend, experiment) to the (exit code, run id) of the runs this
+    invocation started (empty: read the committed runs as they are). The rules of
+    :func:`lstm_lab.runners.matrix.read_run` decide which runs are read; a failed run is
+    listed under ``failed`` and its claims are *error* cells with its cause."""
     columns, rows, failed = {}, {}, []
     for backend in backends:
         for name in names:
-            code = codes.get((backend, name), 0)
-            metrics_file = backend_results_dir(results_dir, backend) / name / "metrics.json"
-            if code not in (0, 1) or not metrics_file.exists():
-                why = f"exit code {code}" if code not in (0, 1) else "no run in the results"
-                failed.append({"backend": backend, "experiment": name, "why": why})
-                continue
-            data = read_metrics(metrics_file)
-            if data["profile"] != profile:
-                raise BadInput(f"{metrics_file} is a {data['profile']} run, not {profile}")
-            columns[backend] = data.get("device", "cpu")
-            for claim in data["claims"]:
+            code, run_id = codes.get((backend, name), (None, None))
+            folder = backend_results_dir(results_dir, backend)
+            data, cause = read_run(folder, name, profile, code=code, run_id=run_id)
+            if cause:
+                failed.append({"backend": backend, "experiment": name, "why": cause})
+                claims = error_cells(name, cause)
+            else:
+                columns[backend] = data.get("device", "cpu")
+                claims = data["claims"]
+            for claim in claims:
                 row = rows.setdefault(claim["id"], {"experiment": name, "verdicts": {}})
-                row["verdicts"][backend] = {
-                    "verdict": claim["verdict"],
-                    "expect": claim["expect"],
-                    "seed_rate": claim.get("seed_rate"),
-                    "observed": claim["observed"],
-                    "evidence": claim["evidence"],
-                }
+                row["verdicts"][backend] = cell(claim)
+    for backend in backends:
+        columns.setdefault(backend, "no run")
     swept = seed_counts(results_dir, profile)
     for claim_id, row in rows.items():
         row["across_seeds"] = {

@@ -78,7 +78,7 @@ def summarise(runs):
                 "as_expected": as_expected,
                 "seed_rate": rate.to_dict() if rate else None,
                 "required": required,
-                "rate_holds": as_expected >= required,
+                "rate_holds": rate.holds(as_expected, n) if rate else as_expected == n,
                 "robust": len(set(row["verdicts"])) == 1,
             }
         )
@@ -134,7 +134,13 @@ def rate_text(row):
     this many seeds (``">= 4 of 5 (training)"``)."""
     if not row["seed_rate"]:
         return "every seed"
-    return f">= {row['required']} of {row['runs']} (training)"
+    rate = row["seed_rate"]
+    if row["required"] == 0:
+        return (
+            f"untestable on {row['runs']} seed(s): a rate of {rate['at_least']} of {rate['of']} "
+            "allows any count (binomial test, alpha 0.05)"
+        )
+    return f">= {row['required']} of {row['runs']} (training; binomial test, alpha 0.05)"
 
 
 def strip_figures(summary):

@@ -16,12 +16,18 @@ import time
 from packaging.version import Version
 
 from lstm_lab import environments as lab_environments
-from lstm_lab.errors import BadInput
 from lstm_lab.files import write_json_and_markdown
 from lstm_lab.report.markdown import markdown_table, short
-from lstm_lab.results.index import read_metrics
-from lstm_lab.results.layout import version_results_dir
+from lstm_lab.results.layout import RUN_ID_VARIABLE, version_results_dir
 from lstm_lab.runners.local import Command, run_commands
+from lstm_lab.runners.matrix import (
+    cell,
+    error_cells,
+    is_unexpected,
+    new_run_id,
+    read_run,
+    run_variables,
+)
 
 KERAS2_PROBES = "keras2_probes"  # the Keras 2 environment's one "experiment"
 
@@ -49,7 +55,9 @@ def commands(environments, backends, scripts, results_dir, options, pythons):
                     str(folder),
                     *_profile(options),
                 )
-                found.append(Command(column(environment, backend) + " probes", words, variables))
+                found.append(
+                    Command(column(environment, backend) + " probes", words, _new_id(variables))
+                )
                 continue
             for script in scripts:
                 words = (
@@ -62,8 +70,20 @@ def commands(environments, backends, scripts, results_dir, options, pythons):
                     *options,
                 )
                 label = f"{column(environment, backend)} {script.stem[:2]}"
-                found.append(Command(label, words, variables + (("KERAS_BACKEND", backend),)))
+                found.append(
+                    Command(label, words, _new_id(variables) + (("KERAS_BACKEND", backend),))
+                )
     return found
+
+
+def _new_id(variables):
+    """``variables`` with a run id of its own."""
+    kept = tuple((name, value) for name, value in variables if name != RUN_ID_VARIABLE)
+    return kept + tuple(run_variables(new_run_id()).items())
+
+
+def run_id_of(command):
+    return dict(command.variables)[RUN_ID_VARIABLE]
 
 
 def _profile(options):
@@ -82,21 +102,25 @@ def build_all(environments, progress=print):
 
 
 def run_matrix(environments, backends, scripts, results_dir, options, jobs, progress=print):
-    """Build the environments, then run every cell ``jobs`` at a time; ``{label: exit code}``."""
+    """Build the environments, then run every cell ``jobs`` at a time; ``{label: (exit code,
+    run id)}``."""
     pythons = build_all(environments, progress)
     cells = commands(environments, backends, scripts, results_dir, options, pythons)
     progress(f"{len(cells)} runs, {jobs} at a time")
     outcomes = run_commands(cells, jobs)
-    return {command.label: outcome[0] for command, outcome in outcomes.items()}
+    return {
+        command.label: (outcome[0], run_id_of(command)) for command, outcome in outcomes.items()
+    }
 
 
 def collect(environments, backends, names, results_dir, profile, codes=None):
     """The matrix as plain data: ``columns`` (``"3.12/jax"`` -> Keras and backend versions),
     ``claims`` (per claim: its verdicts per column, its changes), ``failed`` runs.
 
-    A run that exited with anything but 0 or 1 wrote nothing new, so its old metrics.json is
-    not read; it is listed under ``failed``, as is a run of this invocation that left no
-    metrics.json. A cell with no run at all is listed under ``not_measured``."""
+    ``codes`` maps a cell's label to the (exit code, run id) of the run this invocation
+    started there; :func:`lstm_lab.runners.matrix.read_run` decides which runs are read. A
+    failed run is listed under ``failed`` and its claims are *error* cells with its cause; a
+    cell with no run at all is listed under ``not_measured``."""
     codes = codes or {}
     columns, rows, failed, not_measured = {}, {}, [], []
     for environment in environments:
@@ -106,35 +130,29 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
             runs = [KERAS2_PROBES] if environment.keras2 else names
             for name in runs:
                 label = f"{key} probes" if environment.keras2 else f"{key} {name[:2]}"
-                code = codes.get(label, 0)
-                metrics_file = folder / name / "metrics.json"
-                if label not in codes and not metrics_file.exists():
+                code, run_id = codes.get(label, (None, None))
+                data, cause = read_run(folder, name, profile, code=code, run_id=run_id)
+                if cause == "no run in the results":
                     not_measured.append({"column": key, "experiment": name})
                     continue
-                if code not in (0, 1) or not metrics_file.exists():
-                    why = f"exit code {code}" if code not in (0, 1) else "it wrote no metrics.json"
-                    failed.append({"column": key, "experiment": name, "why": why})
-                    continue
-                data = read_metrics(metrics_file)
-                if data["profile"] != profile:
-                    raise BadInput(f"{metrics_file} is a {data['profile']} run, not {profile}")
-                columns[key] = _column_facts(environment, backend, data)
-                for claim in data["claims"]:
+                if cause:
+                    failed.append({"column": key, "experiment": name, "why": cause})
+                    claims = [] if environment.keras2 else error_cells(name, cause)
+                    columns.setdefault(key, _column_facts(environment, backend, {}))
+                else:
+                    columns[key] = _column_facts(environment, backend, data)
+                    claims = data["claims"]
+                for claim in claims:
                     row = rows.setdefault(claim["id"], {"experiment": None, "verdicts": {}})
                     if not environment.keras2:
                         row["experiment"] = name
-                    row["verdicts"][key] = {
-                        field: claim.get(field)
-                        for field in ("verdict", "expect", "observed", "evidence")
-                    }
+                    row["verdicts"][key] = cell(claim)
     order = list(columns)
     releases = [key for key in order if not columns[key]["build"]]
     for row in rows.values():
         row["changes"] = changes(row["verdicts"], releases, columns)
         row["build_changes"] = build_changes(row["verdicts"], order, columns)
-        row["unexpected"] = [
-            key for key, entry in row["verdicts"].items() if entry["verdict"] != entry["expect"]
-        ]
+        row["unexpected"] = [key for key, entry in row["verdicts"].items() if is_unexpected(entry)]
         row["era"] = era(row["verdicts"], releases, columns)
     return {
         "profile": profile,
@@ -146,8 +164,10 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
 
 
 def _column_facts(environment, backend, data):
+    """A column's Keras and backend versions, as its run recorded them (a failed run's Keras
+    from the environment's pin, or the default install's)."""
     versions = data.get("versions", {})
-    keras = versions.get("keras") or data.get("keras", "")
+    keras = versions.get("keras") or data.get("keras", "") or _pinned_keras(environment)
     return {
         "keras_environment": environment.name,
         "backend": backend,
@@ -156,6 +176,16 @@ def _column_facts(environment, backend, data):
         "build": environment.build,
         "backend_version": versions.get(backend) or data.get(backend, ""),
     }
+
+
+def _pinned_keras(environment):
+    from lstm_lab.builds import installed_version
+
+    for pin in environment.pins:
+        name, _, version = pin.partition("==")
+        if name.strip() in ("keras", "tf-keras"):
+            return version.split(";")[0].strip()
+    return installed_version("keras") or "0"
 
 
 def changes(verdicts, order, columns):
@@ -312,8 +342,8 @@ def render(matrix):
         lines += ["", "## Runs that failed", ""]
         lines += [f"- {f['experiment']} in {f['column']}: {f['why']}" for f in matrix["failed"]]
     missing = {}
-    for cell in matrix.get("not_measured", []):
-        missing.setdefault(cell["column"], []).append(cell["experiment"][:2])
+    for gap in matrix.get("not_measured", []):
+        missing.setdefault(gap["column"], []).append(gap["experiment"][:2])
     if missing:
         lines += ["", "## Not measured", ""]
         lines += [f"- {column}: {', '.join(names)}" for column, names in missing.items()]

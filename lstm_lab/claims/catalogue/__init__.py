@@ -42,6 +42,7 @@ def _record(claim_id, table):
     seed_rates = {}
     for key, rate in table.pop("seed_rates", {}).items():
         profile, _, backend = key.partition(" on ")
+        rate = {k: tuple(v) if isinstance(v, list) else v for k, v in rate.items()}
         seed_rates[(profile, backend) if backend else profile] = SeedRate(**rate)
     return Record(
         claim_id,
@@ -85,10 +86,12 @@ def claims_of(experiment):
     return [claim_id for claim_id, record in RECORDS.items() if record.experiment == experiment]
 
 
-def expected_verdicts(experiment, backend="tensorflow", profile="full", keras_version=None):
+def expected_verdicts(
+    experiment, backend="tensorflow", profile="full", keras_version=None, seed=None
+):
     """``{claim id: expected verdict}`` for every claim of ``experiment`` on that run."""
     return {
-        claim_id: RECORDS[claim_id].expected(backend, profile, keras_version).verdict
+        claim_id: RECORDS[claim_id].expected(backend, profile, keras_version, seed).verdict
         for claim_id in claims_of(experiment)
     }
 
