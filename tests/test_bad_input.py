@@ -62,6 +62,8 @@ COMMON = [
     ("seed not a number", lambda t: ["--seed", "seven"], "expected a whole number"),
     ("unknown option", lambda t: ["--epochs", "3"], "unrecognized arguments: --epochs"),
     ("results dir under a file", lambda t: ["--results-dir", str(t / "file" / "r")], "not writable"),
+    # root passes os.access there; only a write tells, before any training
+    ("results dir on a read-only file system", lambda t: ["--results-dir", "/proc/lstm-lab"], "not writable"),
     ("missing data dir", lambda t: ["--data-dir", str(t / "nowhere")], "is not a directory"),
     ("data dir is a file", lambda t: ["--data-dir", str(t / "file")], "is not a directory"),
 ]
@@ -217,3 +219,13 @@ def test_list_reports_an_unreadable_metrics_file_and_goes_on(earlier_results, ca
     metrics_file(earlier_results, "[1, 2, 3]", name="03_stateful_alphabet")
     assert cli.main(["list", "--results-dir", str(earlier_results)]) == 0
     assert "unreadable metrics.json" in capsys.readouterr().out
+
+
+def test_a_refused_report_leaves_no_lock_file_behind(tmp_path, capsys):
+    results_dir = tmp_path / "results"
+    results_dir.mkdir()
+    metrics_file(results_dir, "{half")
+    before = snapshot(results_dir)
+    assert cli.main(["report", "--results-dir", str(results_dir)]) == 2
+    assert "JSONDecodeError" in capsys.readouterr().err
+    assert snapshot(results_dir) == before and not list(results_dir.glob(".*"))
