@@ -129,6 +129,7 @@ class Experiment:
             seed=self.seed,
             results_dir=self.args.results_dir,
         )
+        self.report.settings = self.settings
         self.name = name
         self._backups = []
         self._started = time.perf_counter()

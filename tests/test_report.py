@@ -74,12 +74,12 @@ def test_write_produces_report_metrics_figures_and_index(results_dir):
 
     index = (results_dir / "README.md").read_text()
     assert "[99_demo](99_demo/report.md)" in index
-    assert "| quick | 2 | 1 | 1 | 0 | 0 | yes |" in index
+    assert "| quick | 2 | 1 | 1 | 0 | 0 | 0 | 0 | yes |" in index
 
 
 def test_exit_code_is_1_when_a_verdict_differs_from_its_expectation(results_dir, capsys):
     report = make_report(results_dir)
-    report.add(check("C004-01", 1.0, 0.96, exactly))
+    report.add(check("C004-01", 1.0, 0.96, exactly, control=0.5))
     assert report.write() == 1
     assert "C004-01" in capsys.readouterr().err
     assert "no: C004-01" in (results_dir / "README.md").read_text()
@@ -89,7 +89,7 @@ def test_non_finite_numbers_are_written_as_text(results_dir):
     # An unclipped training may overflow (experiment 06 on JAX, quick profile): the report is
     # still written, and metrics.json stays strict JSON.
     report = make_report(results_dir)
-    report.add(check("C004-01", 1.0, 1.0, exactly))
+    report.add(check("C004-01", 1.0, 1.0, exactly, control=0.5))
     report.metric("largest loss", {"no clipping": float("inf"), "clipped": 0.5})
     report.metric("losses", [1.0, float("nan"), float("-inf")])
     assert report.write() == 0
@@ -112,7 +112,7 @@ def test_an_error_verdict_also_exits_1(results_dir):
 
 def test_a_failed_write_leaves_the_previous_report_whole(results_dir, monkeypatch):
     first = make_report(results_dir)
-    first.add(check("C004-01", 1.0, 1.0, exactly))
+    first.add(check("C004-01", 1.0, 1.0, exactly, control=0.5))
     first.write()
     folder = results_dir / "99_demo"
     before = {p.name: p.read_bytes() for p in folder.iterdir()}

@@ -186,6 +186,17 @@ def render_markdown(data, sections, figures, notes, sweeps=(), sources_link="../
         f"- Backend: {data.get('backend', 'tensorflow')} on {data.get('device', 'cpu')}",
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
     ]
+    if data.get("settings"):
+        settings = ", ".join(f"{k} {short(v, 40)}" for k, v in data["settings"].items())
+        lines.append(
+            f"- Settings of the {data['profile']} profile: {settings}"
+            + (
+                " (a short smoke run: where a claim names the source's settings, this run "
+                "used these instead)"
+                if data["profile"] != "full"
+                else ""
+            )
+        )
     if data.get("seeds"):
         lines.append("- Seeds: " + ", ".join(f"{k} {s}" for k, s in data["seeds"].items()))
     if sweeps:

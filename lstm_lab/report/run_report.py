@@ -105,6 +105,7 @@ class Report:
         self.figures = {}  # file name -> (caption, PNG bytes)
         self.notes = []
         self.seeds = {}  # what each seed was used for -> the seed
+        self.settings = {}  # the profile's settings, shown in the report's header
         # Why this run's data is not the source's (claims about the source's data are then
         # not run), or None.
         self.other_data = None
@@ -202,6 +203,7 @@ class Report:
             "profile": self.profile,
             "seed": self.seed,
             "seeds": self.seeds,
+            "settings": jsonable(self.settings),
             "command": self.command,
             "backend": BACKEND,
             "device": device_description(),
