@@ -1,4 +1,5 @@
 import functools
+import inspect
 import re
 import subprocess
 import sys
@@ -9,6 +10,47 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# What starts a process: these helpers, subprocess, and the runners behind the command line.
+STARTS_A_PROCESS = r"\b(run_python|run_quick|run_offline|run_json|subprocess\.|imdb_quick_run)\b"
+
+
+def _process_starters(module):
+    """The pattern of calls that start a process in ``module``: the shared ones, and the
+    module's own functions that make one."""
+    names = [
+        name
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__
+        and re.search(STARTS_A_PROCESS, _source(function))
+        and not name.startswith("test_")
+    ]
+    return re.compile(STARTS_A_PROCESS + "".join(rf"|\b{name}\(" for name in names))
+
+
+def _source(function):
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``slow`` every test that starts a process, itself or through a fixture (found in
+    their source), and every test a module lists in ``SLOW`` (those that train for long)."""
+    patterns = {}
+    for item in items:
+        module = item.module
+        if module not in patterns:
+            patterns[module] = _process_starters(module)
+        functions = [item.function] + [
+            definition.func
+            for definitions in item._fixtureinfo.name2fixturedefs.values()
+            for definition in definitions
+        ]
+        starts = any(patterns[module].search(_source(function)) for function in functions)
+        if starts or item.originalname in getattr(module, "SLOW", ()):
+            item.add_marker("slow")
 
 
 def expected_verdicts(experiment, profile="full", backend="tensorflow", seed=None):
