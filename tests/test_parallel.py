@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from lstm_lab.cli import jobs_option
-from lstm_lab.errors import BadInput
+from lstm_lab.commands.run import own_options
 from lstm_lab.runners.local import run_scripts, thread_limits
 
 from conftest import run_python
@@ -33,13 +32,21 @@ def fake_experiments(folder, specs):
     return folder
 
 
-def test_jobs_is_taken_anywhere_among_the_options():
-    assert jobs_option(["--profile", "quick"]) == (1, ["--profile", "quick"])
-    assert jobs_option(["--jobs", "2", "--seed", "3"]) == (2, ["--seed", "3"])
-    assert jobs_option(["--seed", "3", "--jobs=4"]) == (4, ["--seed", "3"])
+def jobs_and_rest(options):
+    own, rest = own_options(options)
+    return own.jobs, rest
+
+
+def test_jobs_is_taken_anywhere_among_the_options(capsys):
+    assert jobs_and_rest(["--profile", "quick"]) == (1, ["--profile", "quick"])
+    assert jobs_and_rest(["--jobs", "2", "--seed", "3"]) == (2, ["--seed", "3"])
+    assert jobs_and_rest(["--seed", "3", "--jobs=4"]) == (4, ["--seed", "3"])
+    assert own_options(["--keras", "3.12", "--seed", "3"])[0].keras == "3.12"
     for bad in (["--jobs"], ["--jobs", "0"], ["--jobs=two"]):
-        with pytest.raises(BadInput, match="--jobs"):
-            jobs_option(bad)
+        with pytest.raises(SystemExit) as stopped:
+            own_options(bad)
+        assert stopped.value.code == 2
+        assert "argument --jobs" in capsys.readouterr().err
 
 
 def test_thread_limits_hold_every_library_to_one_thread():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lstm_lab.cli import seed_list
+from lstm_lab.commands.sweep import seed_list
 from lstm_lab.errors import BadInput
 from lstm_lab.runners import sweep_report
 
