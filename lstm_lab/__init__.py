@@ -1,4 +1,17 @@
-"""lstm-lab: run what LSTM tutorials claim on the installed Keras, and check it."""
+"""lstm-lab: run what LSTM tutorials claim on the installed Keras, and check it.
+
+The modules stand in layers, lowest first; a module imports only from its own layer or
+below (``tests/test_layers.py`` checks every import, those inside functions too):
+
+    foundation   errors arrays builds files backend
+    results      results
+    claims       claims
+    measures     data models references probes training
+    report       report
+    harness      experiment environments
+    runners      runners findings explain
+    commands     commands cli __main__
+"""
 
 import time
 

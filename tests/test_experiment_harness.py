@@ -1,5 +1,5 @@
 """The harness every experiment runs in (lstm_lab.experiment) and the results directory it
-writes (lstm_lab.results.index): options, seeds, the one-call claim check, reading metrics back."""
+writes (lstm_lab.report.index): options, seeds, the one-call claim check, reading metrics back."""
 
 import json
 from pathlib import Path
@@ -9,8 +9,8 @@ import pytest
 from lstm_lab.errors import BadInput
 from lstm_lab.experiment import Experiment
 from lstm_lab.files import check_writable
-from lstm_lab.results.index import read_metrics, write_index
-from lstm_lab.results.layout import runs_in
+from lstm_lab.report.index import write_index
+from lstm_lab.results.layout import read_metrics, runs_in
 
 PROFILES = {"full": {"epochs": 10}, "quick": {"epochs": 1}}
 

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from lstm_lab.results.index import publish, read_metrics
-from lstm_lab.results.layout import runs_in
+from lstm_lab.report.index import publish
+from lstm_lab.results.layout import read_metrics, runs_in
 
 from conftest import ROOT, imdb_options, run_quick
 
@@ -109,7 +109,7 @@ def slow_writer_script(results_dir):
     return f"""
 import time
 from pathlib import Path
-from lstm_lab.results.index import publish
+from lstm_lab.report.index import publish
 real_write = Path.write_bytes
 def slow_write(self, data):
     real_write(self, data)
@@ -144,7 +144,7 @@ def test_a_write_killed_half_way_leaves_a_usable_results_directory(tmp_path, cap
 
 WRITER = """
 import json, sys
-from lstm_lab.results.index import publish
+from lstm_lab.report.index import publish
 results_dir, writer = sys.argv[1], int(sys.argv[2])
 for write in range(15):
     name = f"0{1 + (writer + write) % 2}_shared"

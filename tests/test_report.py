@@ -9,9 +9,9 @@ from lstm_lab.claims.compare import exactly
 from lstm_lab.claims.verdict import check, check_failed
 from lstm_lab.errors import BadInput
 from lstm_lab.files import write_folder_atomically
+from lstm_lab.report.index import write_index
 from lstm_lab.report.markdown import markdown_table, short
 from lstm_lab.report.run_report import Report
-from lstm_lab.results.index import write_index
 
 
 def make_report(results_dir, name="99_demo"):

@@ -101,7 +101,12 @@ def test_the_matrix_finds_the_first_release_that_changes_a_verdict(tmp_path):
         )
     _run(results, "3.12", "jax", "01_x", {"A": ("confirmed", "confirmed")})
     matrix = versions.collect(
-        chosen, ["tensorflow", "jax"], ["01_x"], results, "quick", codes={"3.15/jax 01": (139, "r1")}
+        chosen,
+        ["tensorflow", "jax"],
+        ["01_x"],
+        results,
+        "quick",
+        codes={"3.15/jax 01": (139, "r1")},
     )
     a, b = matrix["claims"]["A"], matrix["claims"]["B"]
     assert a["changes"] == [

@@ -3,8 +3,8 @@
 from lstm_lab.commands.options import add_results_dir
 from lstm_lab.errors import BadInput
 from lstm_lab.files import locked
-from lstm_lab.results.index import read_metrics, write_index
-from lstm_lab.results.layout import runs_in
+from lstm_lab.report.index import write_index
+from lstm_lab.results.layout import read_metrics, runs_in
 
 HELP = "regenerate results/README.md"
 

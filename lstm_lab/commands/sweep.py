@@ -85,7 +85,7 @@ def sweep_one(args, keras):
     from tqdm import tqdm
 
     from lstm_lab.files import locked
-    from lstm_lab.results.index import write_index
+    from lstm_lab.report.index import write_index
     from lstm_lab.results.layout import sweep_dir as sweep_folder
     from lstm_lab.runners import sweep, sweep_report
 

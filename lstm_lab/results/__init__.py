@@ -1,3 +1,2 @@
-"""The results tree: where everything lives (:mod:`~lstm_lab.results.layout`) and the
-index that lists it (:mod:`~lstm_lab.results.index`).
-"""
+"""The results tree: where everything lives and how a run's files are read back
+(:mod:`~lstm_lab.results.layout`). Writing and rendering them is :mod:`lstm_lab.report`'s."""

@@ -1,9 +1,11 @@
-"""Where everything lives in the results tree, and the one reader of the committed sweeps'
-summaries.
+"""Where everything lives in the results tree, and the one reader of a run's metrics.json
+and of the committed sweeps' summaries.
 """
 
 import json
 from pathlib import Path
+
+from lstm_lab.errors import BadInput
 
 INDEX_NAME = "README.md"
 SOURCES_NAME = "sources.md"
@@ -100,3 +102,23 @@ def seed_counts(results_dir, profile):
             if key not in best or row["runs"] > best[key]["runs"]:
                 best[key] = {**row, "sweep": folder.name}
     return best
+
+
+def read_metrics(metrics_file):
+    """A run's metrics.json, checked for what the index and ``list`` need; BadInput if not."""
+    try:
+        data = json.loads(Path(metrics_file).read_text())
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        for key in ("profile", "wall_seconds", "claims"):
+            if key not in data:
+                raise KeyError(key)
+        for claim in data["claims"]:
+            for key in ("id", "verdict", "expect"):
+                if key not in claim:
+                    raise KeyError(key)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BadInput(
+            f"{metrics_file} is not a valid metrics file: {type(error).__name__} {error}"
+        )
+    return data

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from lstm_lab.files import locked, write_json_and_markdown
+from lstm_lab.report.index import write_index
 from lstm_lab.report.markdown import markdown_table, short, verdict_text
-from lstm_lab.results.index import write_index
 from lstm_lab.results.layout import REFERENCE_BACKEND, backend_results_dir, seed_counts
 from lstm_lab.runners.launch import script_command
 from lstm_lab.runners.matrix import cell, error_cells, new_run_id, read_run, run_variables

@@ -5,7 +5,8 @@ recorded.
 import ast
 
 from lstm_lab.errors import BadInput
-from lstm_lab.results.index import read_metrics, verdict_counts
+from lstm_lab.report.index import verdict_counts
+from lstm_lab.results.layout import read_metrics
 
 
 def find_experiments(experiments_dir):

@@ -18,8 +18,7 @@ from lstm_lab.errors import (
     EXIT_VERDICT_DIFFERS,
     BadInput,
 )
-from lstm_lab.results.index import read_metrics
-from lstm_lab.results.layout import RUN_ID_VARIABLE, crash_file, metrics_file
+from lstm_lab.results.layout import RUN_ID_VARIABLE, crash_file, metrics_file, read_metrics
 
 
 def new_run_id():

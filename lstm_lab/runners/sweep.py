@@ -26,8 +26,8 @@ from pathlib import Path
 from lstm_lab.data.fetch import files_for
 from lstm_lab.errors import BadInput
 from lstm_lab.files import write_file_atomically
-from lstm_lab.results.index import publish, read_metrics
-from lstm_lab.results.layout import cell_dir
+from lstm_lab.report.index import publish
+from lstm_lab.results.layout import cell_dir, read_metrics
 from lstm_lab.runners.launch import lab_command
 
 FAILED_FILE = "failed.json"

@@ -22,7 +22,7 @@ from lstm_lab.arrays import numbers_in
 from lstm_lab.claims.catalogue import seed_rate
 from lstm_lab.files import write_file_atomically
 from lstm_lab.report.markdown import markdown_table, short
-from lstm_lab.results.index import read_metrics
+from lstm_lab.results.layout import read_metrics
 
 INVOCATIONS_FILE = "invocations.json"
 

@@ -1,8 +1,5 @@
-"""Publishing a run's folder, reading ``metrics.json`` back, and the index
-``results/README.md``.
-"""
+"""Publishing a run's folder and the index ``results/README.md`` that lists every run."""
 
-import json
 import os
 from pathlib import Path
 
@@ -10,7 +7,13 @@ from lstm_lab.claims.verdict import VERDICTS, is_as_expected
 from lstm_lab.errors import BadInput
 from lstm_lab.files import locked, write_file_atomically, write_folder_atomically
 from lstm_lab.report.markdown import render_sources, short
-from lstm_lab.results.layout import INDEX_NAME, SOURCES_NAME, results_root, runs_in
+from lstm_lab.results.layout import (
+    INDEX_NAME,
+    SOURCES_NAME,
+    read_metrics,
+    results_root,
+    runs_in,
+)
 
 
 def publish(results_dir, name, files):
@@ -25,27 +28,6 @@ def publish(results_dir, name, files):
         write_folder_atomically(results_dir / name, files)
         write_index(results_dir)
     return results_dir / name
-
-
-# -- reading ----------------------------------------------------------------------------
-def read_metrics(metrics_file):
-    """A run's metrics.json, checked for what the index and ``list`` need; BadInput if not."""
-    try:
-        data = json.loads(Path(metrics_file).read_text())
-        if not isinstance(data, dict):
-            raise TypeError("not a JSON object")
-        for key in ("profile", "wall_seconds", "claims"):
-            if key not in data:
-                raise KeyError(key)
-        for claim in data["claims"]:
-            for key in ("id", "verdict", "expect"):
-                if key not in claim:
-                    raise KeyError(key)
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise BadInput(
-            f"{metrics_file} is not a valid metrics file: {type(error).__name__} {error}"
-        )
-    return data
 
 
 def verdict_counts(claims):
