@@ -12,6 +12,13 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+from lstm_lab import CONSTRAINTS_FILE, ENVIRONMENTS_FILE, project_root
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 
 def installed_version(distribution):
     """The installed version of ``distribution`` (``"2.13.0+cpu"``), or None."""
@@ -91,3 +98,39 @@ def environment_line(backend):
     if installed_version("torch"):
         parts.append(describe_torch_build())
     return ", ".join(parts)
+
+
+def measured_keras_releases(root=None):
+    """The Keras 3 releases of ``environments.toml`` (each entry's ``keras==`` pin, or
+    ``constraints.txt``'s for the entry that pins none), where every expectation was
+    measured; () where the checkout's files are not there."""
+    root = Path(root or project_root())
+    try:
+        entries = tomllib.loads((root / ENVIRONMENTS_FILE).read_text())["environments"]
+        constraints = (root / CONSTRAINTS_FILE).read_text()
+    except (OSError, KeyError, ValueError):
+        return ()
+    default = pinned_here("keras", constraints)
+    releases = []
+    for entry in entries.values():
+        if entry.get("keras2") or entry.get("build"):
+            continue
+        pins = [p.split(";")[0].strip() for p in entry.get("pins", [])]
+        pinned = [p.split("==")[1] for p in pins if p.startswith("keras==")]
+        release = pinned[0] if pinned else default
+        if release and release not in releases:
+            releases.append(release)
+    return tuple(releases)
+
+
+def pinned_here(name, constraints):
+    """The version of ``name`` that ``constraints`` (pip constraints, one line per Python
+    range) pins for this Python, or None."""
+    from packaging.markers import Marker
+
+    for line in constraints.splitlines():
+        requirement, _, marker = line.partition(";")
+        package, _, version = requirement.strip().partition("==")
+        if package == name and (not marker.strip() or Marker(marker.strip()).evaluate()):
+            return version
+    return None

@@ -23,16 +23,15 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from lstm_lab import CONSTRAINTS_FILE, ENVIRONMENTS_FILE, project_root
 from lstm_lab.errors import BadInput
-from lstm_lab.experiment import project_root
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-LIST_FILE = "environments.toml"
-CONSTRAINTS_FILE = "constraints.txt"
+LIST_FILE = ENVIRONMENTS_FILE
 CACHE_VARIABLE = "LSTM_LAB_ENVS"  # where the environments are built (default below)
 DESCRIPTION_FILE = "lstm-lab-environment.json"  # what an environment holds, written last
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab import BACKENDS
+from lstm_lab import BACKENDS, project_root  # noqa: F401 - project_root: commands use it here
 from lstm_lab.errors import (
     EXIT_BAD_INPUT,
     EXIT_CRASH,
@@ -34,12 +34,6 @@ from lstm_lab.results.layout import crash_file
 DEFAULT_SEED = 7  # every experiment's --seed unless given
 PROFILES = ("full", "quick")  # full: the documented hyper-parameters; quick: a smoke run
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
-
-
-def project_root():
-    """The checkout that holds ``experiments/``, or the working directory if installed elsewhere."""
-    return PROJECT_DIR if (PROJECT_DIR / "experiments").is_dir() else Path.cwd()
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -24,14 +24,14 @@ other verdict is within that rate, and as expected too.
 from dataclasses import asdict, dataclass
 
 from lstm_lab.arrays import jsonable
-from lstm_lab.builds import installed_version
+from lstm_lab.builds import installed_version, measured_keras_releases
 from lstm_lab.claims.catalogue import record_of
 from lstm_lab.claims.record import OPPOSITE, VERDICTS
 from lstm_lab.claims.sources import SOURCES
 
-# The Keras releases of results/versions.md, where every expectation was measured (a test
-# checks this list against that matrix); on another release a differing verdict is new.
-MEASURED_RELEASES = ("3.11.3", "3.12.4", "3.13.2", "3.14.1", "3.15.1")
+# The Keras releases of environments.toml, where every expectation was measured (a test
+# checks them against results/versions.md); on another release a differing verdict is new.
+MEASURED_RELEASES = measured_keras_releases()
 
 __all__ = ["VERDICTS", "Claim", "check", "check_failed", "check_not_run", "is_as_expected"]
 

@@ -31,7 +31,7 @@ def runs_in(results_dir):
     """Every ``results_dir/<experiment>/metrics.json`` in name order, hidden folders left out."""
     return [
         path
-        for path in sorted(Path(results_dir).glob("*/metrics.json"))
+        for path in sorted(Path(results_dir).glob(f"*/{METRICS_NAME}"))
         if not path.parent.name.startswith(".")
     ]
 
@@ -86,7 +86,7 @@ def sweeps_covering(results_dir, experiment, backend, profile):
     with ``profile``."""
     found = []
     for folder, _ in sweep_summaries(results_dir, profile):
-        cells = list(folder.glob(f"cells/{backend}/seed-*/{experiment}/metrics.json"))
+        cells = list(folder.glob(f"cells/{backend}/seed-*/{experiment}/{METRICS_NAME}"))
         if cells:
             found.append((folder.name, folder / "report.md", len(cells)))
     return found

@@ -6,7 +6,7 @@ import ast
 
 from lstm_lab.errors import BadInput
 from lstm_lab.report.index import verdict_counts
-from lstm_lab.results.layout import read_metrics
+from lstm_lab.results.layout import metrics_file, read_metrics
 
 
 def find_experiments(experiments_dir):
@@ -23,11 +23,11 @@ def first_docstring_line(script):
 
 
 def last_result(results_dir, name):
-    metrics_file = results_dir / name / "metrics.json"
-    if not metrics_file.exists():
+    path = metrics_file(results_dir, name)
+    if not path.exists():
         return "not run yet"
     try:
-        data = read_metrics(metrics_file)
+        data = read_metrics(path)
     except BadInput:
         return "unreadable metrics.json"
     counts, unexpected = verdict_counts(data["claims"])
@@ -45,7 +45,7 @@ def last_wall_seconds(results_dir, scripts):
     seconds = {}
     for script in scripts:
         try:
-            seconds[script.stem] = read_metrics(results_dir / script.stem / "metrics.json")[
+            seconds[script.stem] = read_metrics(metrics_file(results_dir, script.stem))[
                 "wall_seconds"
             ]
         except (BadInput, KeyError):

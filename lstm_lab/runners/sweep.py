@@ -27,7 +27,7 @@ from lstm_lab.data.fetch import files_for
 from lstm_lab.errors import BadInput
 from lstm_lab.files import write_file_atomically
 from lstm_lab.report.index import publish
-from lstm_lab.results.layout import cell_dir, read_metrics
+from lstm_lab.results.layout import METRICS_NAME, cell_dir, metrics_file, read_metrics
 from lstm_lab.runners.launch import lab_command
 
 FAILED_FILE = "failed.json"
@@ -54,10 +54,10 @@ class Cell:
         return cell_dir(sweep_dir, self.backend, self.seed)
 
     def is_finished(self, sweep_dir):
-        metrics_file = self.results_dir(sweep_dir) / self.experiment / "metrics.json"
-        if not metrics_file.exists():
+        path = metrics_file(self.results_dir(sweep_dir), self.experiment)
+        if not path.exists():
             return False
-        data = read_metrics(metrics_file)
+        data = read_metrics(path)
         return data["profile"] == self.profile and data.get("seed") == self.seed
 
 
@@ -95,7 +95,7 @@ def record(cell, outcome, sweep_dir):
     """Write a cell's outcome under the sweep; returns True when it finished (a report)."""
     results_dir = cell.results_dir(sweep_dir)
     failed = results_dir / cell.experiment / FAILED_FILE
-    if outcome["exit_code"] in (0, 1) and "metrics.json" in outcome["files"]:
+    if outcome["exit_code"] in (0, 1) and METRICS_NAME in outcome["files"]:
         publish(results_dir, cell.experiment, outcome["files"])
         return True
     failed.parent.mkdir(parents=True, exist_ok=True)

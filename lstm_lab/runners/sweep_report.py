@@ -22,7 +22,7 @@ from lstm_lab.arrays import numbers_in
 from lstm_lab.claims.catalogue import seed_rate
 from lstm_lab.files import write_file_atomically
 from lstm_lab.report.markdown import markdown_table, short
-from lstm_lab.results.layout import read_metrics
+from lstm_lab.results.layout import METRICS_NAME, read_metrics
 
 INVOCATIONS_FILE = "invocations.json"
 
@@ -30,7 +30,7 @@ INVOCATIONS_FILE = "invocations.json"
 def cell_runs(sweep_dir):
     """Every finished cell's metrics.json, as dictionaries, in (experiment, backend, seed)
     order."""
-    runs = [read_metrics(path) for path in Path(sweep_dir).glob("cells/*/seed-*/*/metrics.json")]
+    runs = [read_metrics(path) for path in Path(sweep_dir).glob(f"cells/*/seed-*/*/{METRICS_NAME}")]
     return sorted(runs, key=lambda r: (r["experiment"], r.get("backend", ""), r["seed"]))
 
 
