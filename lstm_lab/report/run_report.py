@@ -6,7 +6,7 @@
     return report.write()          # 0 when every verdict is as expected, else 1
 
 :meth:`Report.write` renders ``report.md`` (:mod:`lstm_lab.report.markdown`) and ``metrics.json``,
-writes them with the figures atomically and refreshes the index (:mod:`lstm_lab.results.index`).
+writes them with the figures atomically and refreshes the index (:mod:`lstm_lab.report.index`).
 """
 
 import json
@@ -27,9 +27,9 @@ from lstm_lab.claims.record import describe_seed_rate
 from lstm_lab.claims.verdict import VERDICTS, Claim, check, check_failed, check_not_run
 from lstm_lab.files import check_writable
 from lstm_lab.report.figures import png_bytes
+from lstm_lab.report.index import publish
 from lstm_lab.report.markdown import render_markdown, short
 from lstm_lab.report.tolerances import metric_tolerances
-from lstm_lab.results.index import publish
 from lstm_lab.results.layout import (
     METRICS_NAME,
     RUN_ID_VARIABLE,
