@@ -23,7 +23,7 @@ from lstm_lab.data import printed_lstm_outputs as printed
 from lstm_lab.errors import error_summary
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.models.recurrent import outputs_of, recurrent_probe, share_weights
-from lstm_lab.probes.cell_equations import compare_with_reference, probe_forced_gates
+from lstm_lab.probes.cell_equations import SATURATE, compare_with_reference, probe_forced_gates
 from lstm_lab.probes.weight_recovery import (
     DEFAULT_BIAS,
     lstm1_weights,
@@ -57,6 +57,8 @@ def main(argv=None):
     models = {name: recurrent_probe("LSTM", units=1, **flags) for name, flags in SETTINGS.items()}
     share_weights(models.values())
     outputs = {name: outputs_of(model, printed.INPUTS) for name, model in models.items()}
+    backwards = recurrent_probe("LSTM", units=1, return_sequences=True, go_backwards=True)
+    backwards.set_weights(models["default"].get_weights())  # C002-07's control: right to left
     try:
         keras.layers.LSTM(1)(printed.INPUTS)
         bare_layer = "the bare layer accepts it too"
@@ -64,44 +66,54 @@ def main(argv=None):
         bare_layer = f"the bare layer does not: {error_summary(error)}"
 
     default = outputs["default"]
+    sequence = outputs["return_sequences=True"][0]
     report.check("C002-06", documented=(6, 1), observed=default[0].shape, compare=same_shape,
+                 control=sequence.shape,
                  evidence="the functional model accepts the (6, 3) array: Keras 3 adds the missing "
                  "last axis because the declared one is 1 (Functional._adjust_input_rank); "
                  f"{bare_layer}. The printed values come from other weights: see C002-10")
-    sequence = outputs["return_sequences=True"][0]
+
+    def read_steps(sequence):
+        return {"shape": list(sequence.shape),
+                "last step == default output": bool(np.array_equal(sequence[:, -1], default[0])),
+                "shared input prefix -> shared output prefix": printed.shares_prefixes(
+                    sequence[..., 0])}
     report.check(
         "C002-07",
         documented={"shape": [6, 3, 1], "last step == default output": True,
                     "shared input prefix -> shared output prefix": True},
-        observed={"shape": list(sequence.shape),
-                  "last step == default output": bool(np.array_equal(sequence[:, -1], default[0])),
-                  "shared input prefix -> shared output prefix": printed.shares_prefixes(
-                      sequence[..., 0])},
+        observed=read_steps(sequence), control=read_steps(outputs_of(backwards, printed.INPUTS)[0]),
         tolerance=EXACT,
         evidence="the printed numbers obey both relations too: last column == printed default "
         f"output: {bool(np.array_equal(printed.SEQUENCES[:, -1], printed.FINAL_H))}; rows 2 and "
         "5 (inputs 0.3, …) share step 1, rows 3 and 6 (0.2, 0.6, …) steps 1-2: "
         f"{printed.shares_prefixes(printed.SEQUENCES)}",
     )
-    state_outputs = outputs["return_state=True"]
+    state_outputs, both = outputs["return_state=True"], outputs["both"]
     _, _, numpy_c = numpy_cells.lstm(printed.INPUTS[..., None], models["default"].get_weights())
+
+    def read_states(arrays):
+        return {"arrays": len(arrays),
+                "output == h": arrays[0].shape == arrays[1].shape
+                and bool(np.array_equal(arrays[0], arrays[1])),
+                "third array is c": max_abs_difference(arrays[2], numpy_c) <= EQUAL}
     report.check(
         "C002-08",
         documented={"arrays": 3, "output == h": True, "third array is c": True},
-        observed={"arrays": len(state_outputs),
-                  "output == h": bool(np.array_equal(state_outputs[0], state_outputs[1])),
-                  "third array is c": max_abs_difference(state_outputs[2], numpy_c) <= EQUAL},
+        observed=read_states(state_outputs), control=read_states(both),
         tolerance=f"c against the NumPy LSTM: max abs difference <= {EQUAL:g}",
         evidence="the third array is the final cell state of the NumPy LSTM with the same weights "
         f"(max abs difference {max_abs_difference(state_outputs[2], numpy_c):.2g}) and differs "
         f"from h by {max_abs_difference(state_outputs[2], state_outputs[1]):.3g}",
     )
-    both = outputs["both"]
+
+    def read_order(arrays):
+        return {"shapes": [list(array.shape) for array in arrays],
+                "sequence[:, -1] == h": arrays[0].ndim == 3
+                and bool(np.array_equal(arrays[0][:, -1], arrays[1]))}
     report.check("C002-09",
                  documented={"shapes": [[6, 3, 1], [6, 1], [6, 1]], "sequence[:, -1] == h": True},
-                 observed={"shapes": [list(array.shape) for array in both],
-                           "sequence[:, -1] == h": bool(np.array_equal(both[0][:, -1], both[1]))},
-                 tolerance=EXACT,
+                 observed=read_order(both), control=read_order(state_outputs), tolerance=EXACT,
                  evidence="order [sequence, h, c]; " + ", ".join(f"{a.shape}" for a in both))
 
     # ## 2. The weights behind the printed numbers (C002-10)
@@ -117,6 +129,7 @@ def main(argv=None):
         model.set_weights(recovered)
     reproduced = {name: outputs_of(model, printed.INPUTS) for name, model in models.items()}
     documented_arrays, reproduced_arrays = printed.printed_and_reproduced(reproduced)
+    _, fresh_arrays = printed.printed_and_reproduced(outputs)  # the control: section 1's weights
     kernel, recurrent_kernel, _ = recovered
     recurrent_norm = float(np.linalg.norm(recurrent_kernel))
     # How well do 24 tiny numbers fix 8 weights? Refit with the recurrent row held at norm 1.
@@ -124,7 +137,7 @@ def main(argv=None):
                                                printed.SEQUENCES, printed.FINAL_C, fit["params"])
     determined = max(unit_norm["kernel_moved"], unit_norm["recurrent_moved"])
     report.check("C002-10", documented=documented_arrays, observed=np.round(reproduced_arrays, 9),
-                 compare=within(1e-7),
+                 compare=within(1e-7), control=np.round(fresh_arrays, 9),
                  evidence=f"all {documented_arrays.size} printed values of the four settings (24 "
                  f"distinct) from Keras {keras.__version__} LSTM(1) layers loaded with the "
                  f"recovered weights; kernel {format_array(kernel)}, recurrent kernel "
@@ -145,32 +158,40 @@ def main(argv=None):
 
     # ## 3. The same relations for GRU and SimpleRNN
     lab.progress("3/5 GRU and SimpleRNN: what return_state returns")
-    for claim_id, kind in [("L-01-01", "GRU"), ("L-01-02", "SimpleRNN")]:
+
+    def read_one_state(kind):  # the default output, then every array of both flags
         lab.reseed(f"{kind}(1) weights")
         plain = recurrent_probe(kind, units=1)
         full = recurrent_probe(kind, units=1, return_sequences=True, return_state=True)
         full.set_weights(plain.get_weights())
-        output = outputs_of(plain, printed.INPUTS)[0]
-        arrays = outputs_of(full, printed.INPUTS)
+        output, arrays = outputs_of(plain, printed.INPUTS)[0], outputs_of(full, printed.INPUTS)
+        return arrays, {"arrays": len(arrays),
+                        "sequence[:, -1] == h": bool(np.array_equal(arrays[0][:, -1], arrays[1])),
+                        "default output == h": bool(np.array_equal(output, arrays[1]))}
+
+    _, lstm_states = read_one_state("LSTM")  # the control: h and c
+    for claim_id, kind in [("L-01-01", "GRU"), ("L-01-02", "SimpleRNN")]:
+        arrays, observed = read_one_state(kind)
         report.check(
             claim_id,
             documented={"arrays": 2, "sequence[:, -1] == h": True, "default output == h": True},
-            observed={"arrays": len(arrays),
-                      "sequence[:, -1] == h": bool(np.array_equal(arrays[0][:, -1], arrays[1])),
-                      "default output == h": bool(np.array_equal(output, arrays[1]))},
-            tolerance=EXACT,
+            observed=observed, control=lstm_states, tolerance=EXACT,
             evidence=f"{kind}(1, return_sequences=True, return_state=True) returns "
             + ", ".join(f"{a.shape}" for a in arrays) + ": one state, so no c",
         )
 
     # ## 4. The gates, forced through the bias (C002-11)
     lab.progress("4/5 forcing the LSTM gates through the bias")
-    gates = probe_forced_gates(seed=lab.seed_for("C002-11 probe"))
+    gates, unforced = (probe_forced_gates(seed=lab.seed_for("C002-11 probe"), saturate=bias)
+                       for bias in (SATURATE, 0.0))  # the control: a zero bias forces nothing
+
+    def read_memory(gates):
+        return {"f=0, i=1: memory == candidate": gates["f=0, i=1: c_t - candidate"] <= EQUAL,
+                "f=1, i=0: memory copied": gates["f=1, i=0: c_t - c_(t-1)"] <= EQUAL}
     report.check(
         "C002-11",
         documented={"f=0, i=1: memory == candidate": True, "f=1, i=0: memory copied": True},
-        observed={"f=0, i=1: memory == candidate": gates["f=0, i=1: c_t - candidate"] <= EQUAL,
-                  "f=1, i=0: memory copied": gates["f=1, i=0: c_t - c_(t-1)"] <= EQUAL},
+        observed=read_memory(gates), control=read_memory(unforced),
         tolerance=f"equal: max abs difference <= {EQUAL:g}",
         evidence="gate biases ±50, one step of a Keras LSTM(3) from a random (h, c); max abs "
         "differences: " + "; ".join(f"{k}: {v:.2g}" for k, v in gates.items())
@@ -180,9 +201,12 @@ def main(argv=None):
 
     # ## 5. The equations, in NumPy, against the layers (C002-12)
     lab.progress("5/5 the NumPy equations against the Keras layers")
-    differences = compare_with_reference(seed=lab.seed_for("C002-12 probe"))
+    differences, relu = (compare_with_reference(seed=lab.seed_for("C002-12 probe"), activation=a)
+                         for a in ("tanh", "relu"))  # the control: layers the equations don't say
     report.check("C002-12", documented=0.0, observed=max(differences.values()),
-                 compare=within(EQUAL),
+                 compare=within(EQUAL), control=max(relu.values()),
+                 control_evidence="the layers built with activation='relu', against the same "
+                 "tanh equations: " + "; ".join(f"{k} {v:.2g}" for k, v in relu.items()),
                  evidence="largest difference over 7 steps, 4 sequences, random weights, "
                  "lstm_lab.references.numpy_cells in float64 against the float32 layer: "
                  + "; ".join(f"{k} {v:.2g}" for k, v in differences.items()))

@@ -18,3 +18,15 @@ def test_every_layer_matches_its_numpy_equations():
         "LSTM",
     }
     assert max(differences.values()) <= 1e-6
+
+
+def test_a_zero_bias_forces_no_gate():
+    # C002-11's control: without the ±50 bias, the memory is neither cleared nor copied.
+    gates = probe_forced_gates(saturate=0.0)
+    assert gates["f=0, i=1: c_t - candidate"] > 0.01
+    assert gates["f=1, i=0: c_t - c_(t-1)"] > 0.01
+
+
+def test_the_tanh_equations_do_not_describe_relu_layers():
+    # C002-12's control: each layer with activation="relu" leaves the NumPy equations.
+    assert min(compare_with_reference(activation="relu").values()) > 0.01

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import expected_verdicts, run_quick
+from conftest import assert_controls_opposite, expected_verdicts, run_quick
 
 EXPECTED = expected_verdicts("01", profile="quick")  # from the catalogue, on the installed Keras
 
@@ -12,6 +12,7 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((folder / "metrics.json").read_text())
     assert {c["id"]: c["verdict"] for c in data["claims"]} == EXPECTED
+    assert_controls_opposite(data)
     reproduction = next(c for c in data["claims"] if c["id"] == "C002-10")
     assert len(reproduction["observed"]) == 72 and reproduction["tolerance"] == "atol 1e-07"
     assert data["metrics"]["reproduction_max_abs_error_float32"] <= 1e-7

@@ -2,9 +2,12 @@
 
 import json
 
-from conftest import ROOT, expected_verdicts, run_python
+import pytest
+
+from conftest import ROOT, assert_controls_opposite, expected_verdicts, run_python
 
 EXPECTED = expected_verdicts("02", profile="quick")  # from the catalogue, on the installed Keras
+NEEDS_TORCH = ("C003-01", "C003-02", "L-02-03")
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
@@ -14,6 +17,7 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
     data = json.loads((tmp_path / "02_layer_anatomy" / "metrics.json").read_text())
     verdicts = {c["id"]: c["verdict"] for c in data["claims"]}
     assert result.returncode == 0, result.stdout + result.stderr
+    assert_controls_opposite(data)
     if data["metrics"]["torch"] is None:  # checked by the test below
         return
     assert verdicts == EXPECTED
@@ -24,26 +28,39 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
     )
 
 
-def test_without_torch_its_three_claims_are_not_run_and_the_run_is_as_expected(tmp_path):
+# As if torch were not installed (the import system finds no module named torch), or
+# installed but broken (its import fails with another error).
+NO_TORCH = "ModuleNotFoundError(f'No module named {name!r}', name=name)"
+BROKEN_TORCH = "OSError('libtorch_cpu.so: cannot open shared object file')"
+
+
+@pytest.mark.parametrize(
+    "error, verdict, exit_code", [(NO_TORCH, "not run", 0), (BROKEN_TORCH, "error", 1)]
+)
+def test_without_a_working_torch_its_three_claims_say_why(tmp_path, error, verdict, exit_code):
     # A missing optional dependency is no failure: the claims that need PyTorch say why they
-    # did not run, and the run exits 0.
+    # did not run, and the run exits 0. An installed torch that fails to import is an error.
     script = str(ROOT / "experiments" / "02_layer_anatomy.py")
     code = (
         "import importlib.abc, runpy, sys\n"
-        "class NoTorch(importlib.abc.MetaPathFinder):  # as if torch were not installed\n"
+        "class NoTorch(importlib.abc.MetaPathFinder):\n"
         "    def find_spec(self, name, path, target=None):\n"
         "        if name.split('.')[0] == 'torch':\n"
-        "            raise ModuleNotFoundError(f'No module named {name!r}')\n"
+        f"            raise {error}\n"
         "sys.meta_path.insert(0, NoTorch())\n"
         f"sys.argv = [{script!r}, '--profile', 'quick', '--results-dir', {str(tmp_path)!r}]\n"
         f"runpy.run_path({script!r}, run_name='__main__')\n"
     )
     result = run_python("-c", code)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == exit_code, result.stdout + result.stderr
     data = json.loads((tmp_path / "02_layer_anatomy" / "metrics.json").read_text())
     claims = {c["id"]: c for c in data["claims"]}
-    for claim_id in ("C003-01", "C003-02", "L-02-03"):
-        assert claims.pop(claim_id)["verdict"] == "not run"
+    for claim_id in NEEDS_TORCH:
+        claim = claims.pop(claim_id)
+        assert claim["verdict"] == verdict, claim
+        if verdict == "error":
+            assert "OSError: libtorch_cpu.so: cannot open shared object file" in claim["evidence"]
     assert {i: c["verdict"] for i, c in claims.items()} == {
-        k: v for k, v in EXPECTED.items() if k not in ("C003-01", "C003-02", "L-02-03")
+        k: v for k, v in EXPECTED.items() if k not in NEEDS_TORCH
     }
+    assert_controls_opposite(data)

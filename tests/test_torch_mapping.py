@@ -83,16 +83,54 @@ def test_a_layer_without_bias_maps_to_zero_biases(kind):
         assert np.max(np.abs(sequence.numpy() - np.asarray(layer(x)))) <= torch_mapping.TOLERANCE
 
 
-def test_a_missing_torch_is_explained(monkeypatch):
+def importing_torch_raises(monkeypatch, error):
     import builtins
 
     real_import = builtins.__import__
 
-    def no_torch(name, *args, **kwargs):
+    def failing(name, *args, **kwargs):
         if name == "torch":
-            raise ImportError("No module named 'torch'")
+            raise error
         return real_import(name, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "__import__", no_torch)
+    monkeypatch.setattr(builtins, "__import__", failing)
+
+
+def test_a_missing_torch_is_explained(monkeypatch):
+    importing_torch_raises(
+        monkeypatch, ModuleNotFoundError("No module named 'torch'", name="torch")
+    )
     module, reason = torch_mapping.torch_or_reason()
     assert module is None and "pip install -e '.[torch]'" in reason
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError("libtorch_cpu.so: cannot open shared object file: No such file or directory"),
+        ImportError("cannot import name '_C' from partially initialized module 'torch'"),
+        ModuleNotFoundError("No module named 'torch._C'", name="torch._C"),
+        ModuleNotFoundError(
+            "No module named 'numpy.core.multiarray'", name="numpy.core.multiarray"
+        ),
+    ],
+)
+def test_an_installed_torch_that_fails_to_import_is_an_error_not_a_skip(monkeypatch, error):
+    # Only a torch that is not installed makes its claims "not run"; any other failure is
+    # reported with its message, so that a broken install never passes as a skipped check.
+    importing_torch_raises(monkeypatch, error)
+    with pytest.raises(torch_mapping.TorchBroken, match=re.escape(str(error))):
+        torch_mapping.torch_or_reason()
+
+
+def test_a_gru_mapped_without_reordering_its_gates_differs():
+    # L-02-03's control: the porting mistake the mapping exists to avoid.
+    result = torch_mapping.compare_single_layer("GRU", reorder_gates=False)
+    assert result["max abs difference"] > 100 * torch_mapping.TOLERANCE
+
+
+def test_batch_first_reads_the_seed_003_input_as_ten_sequences():
+    assert torch_mapping.torch_rnn_shapes(2, batch_first=True) == {
+        "out": [10, 3, 20],
+        "h": [2, 10, 20],
+    }

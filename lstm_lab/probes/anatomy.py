@@ -1,5 +1,5 @@
 """What Keras's recurrent layers return and how many parameters they have, predicted by
-rule and checked against the layers (experiment 02, claims C000-08 and L-02-01/02).
+rule and checked against the layers (experiment 02, claims C000-08, C003-03 and L-02-01/02).
 
 The rules, for ``units`` u, ``features`` f, batch B and T time steps:
 
@@ -21,7 +21,7 @@ import itertools
 import numpy as np
 
 from lstm_lab.backend import keras
-from lstm_lab.errors import error_summary
+from lstm_lab.claims.compare import raised
 
 KINDS = ("SimpleRNN", "GRU", "LSTM")
 STATES = {"SimpleRNN": 1, "GRU": 1, "LSTM": 2}
@@ -126,7 +126,8 @@ def shape_table(units=3, batch=2, steps=7, features=5, kinds=KINDS, seed=0):
     """Every combination, built, run on random data and compared with the rules.
 
     Returns one dict per combination with the expected and observed shapes and parameter
-    counts and whether they agree.
+    counts and whether they agree; ``swapped_expected`` is the prediction for the other
+    ``return_sequences`` setting (L-02-01's control: no row may agree with it).
     """
     x = np.random.default_rng(seed).normal(size=(batch, steps, features)).astype(np.float32)
     rows = []
@@ -138,8 +139,9 @@ def shape_table(units=3, batch=2, steps=7, features=5, kinds=KINDS, seed=0):
         observed = [
             tuple(t.shape) for t in (result if isinstance(result, (list, tuple)) else [result])
         ]
-        expected = expected_outputs(
-            kind, wrapper, return_sequences, return_state, layers, units, batch, steps
+        expected, swapped = (
+            expected_outputs(kind, wrapper, sequences, return_state, layers, units, batch, steps)
+            for sequences in (return_sequences, not return_sequences)
         )
         rows.append(
             {
@@ -149,6 +151,7 @@ def shape_table(units=3, batch=2, steps=7, features=5, kinds=KINDS, seed=0):
                 "return_state": return_state,
                 "layers": layers,
                 "expected": expected,
+                "swapped_expected": swapped,
                 "observed": observed,
                 "expected_parameters": expected_parameters(kind, wrapper, layers, units, features),
                 "observed_parameters": model.count_params(),
@@ -160,13 +163,15 @@ def shape_table(units=3, batch=2, steps=7, features=5, kinds=KINDS, seed=0):
     return rows
 
 
-def parameter_table(sizes=((1, 1), (5, 3), (100, 20))):
-    """Formula against ``count_params`` for each layer kind, both GRU modes, several sizes."""
+def parameter_table(sizes=((1, 1), (5, 3), (100, 20)), use_bias=True):
+    """Formula against ``count_params`` for each layer kind, both GRU modes, several sizes;
+    ``use_bias=False`` (L-02-02's control) builds layers the formulas do not describe."""
     rows = []
     for (features, units), (kind, reset_after) in itertools.product(
         sizes, [("SimpleRNN", True), ("GRU", True), ("GRU", False), ("LSTM", True)]
     ):
         options = {"reset_after": reset_after} if kind == "GRU" else {}
+        options["use_bias"] = use_bias
         layer = getattr(keras.layers, kind)(units, **options)
         layer.build((None, None, features))
         name = f"GRU (reset_after={reset_after})" if kind == "GRU" else kind
@@ -182,26 +187,38 @@ def parameter_table(sizes=((1, 1), (5, 3), (100, 20))):
     return rows
 
 
-def parameters_by_sequence_length(lengths=(5, 50, None), units=20, features=100):
-    """C003-03: one set of weights for every step, so the count ignores the length."""
+def parameters_by_sequence_length(lengths=(5, 50, None), units=20, features=100, recurrent=True):
+    """C003-03: ``{length: count_params()}`` of SimpleRNN(units) on ``features``, whose one
+    set of weights serves every step; ``recurrent=False`` (the control) puts Flatten and
+    Dense(units) in its place, whose weights grow with the (fixed) length."""
     counts = {}
     for length in lengths:
-        model = keras.Sequential(
-            [keras.Input(shape=(length, features)), keras.layers.SimpleRNN(units)]
-        )
+        layers = [keras.layers.SimpleRNN(units)]
+        if not recurrent:
+            layers = [keras.layers.Flatten(), keras.layers.Dense(units)]
+        model = keras.Sequential([keras.Input(shape=(length, features)), *layers])
         counts[str(length)] = model.count_params()
     return counts
 
 
-def stacking_error(units=3, steps=7, features=5):
-    """What Keras says when the lower of two stacked LSTMs returns only its last output
-    (``error_summary`` of the exception), or ``"no error"``."""
+def stacking_error(lower_returns_sequences=False, units=3, steps=7, features=5):
+    """What Keras raises when an LSTM is put on an LSTM with ``return_sequences``
+    ``lower_returns_sequences``: :func:`lstm_lab.claims.compare.raised`'s dictionary, or
+    None when it builds."""
     inputs = keras.Input(shape=(steps, features))
-    try:
-        keras.layers.LSTM(units)(keras.layers.LSTM(units)(inputs))
-    except ValueError as error:
-        return error_summary(error)
-    return "no error"
+    lower = keras.layers.LSTM(units, return_sequences=lower_returns_sequences)
+    return raised(lambda: keras.layers.LSTM(units)(lower(inputs)))
+
+
+def state_counts(kinds=("GRU", "LSTM"), return_state=True, units=3, steps=7, features=5):
+    """``{kind: how many state arrays the layer returns after its output}``, counted on a
+    call; with ``return_state=False`` (C000-08's control) there are none to count."""
+    x = np.zeros((2, steps, features), dtype=np.float32)
+    counts = {}
+    for kind in kinds:
+        result = getattr(keras.layers, kind)(units, return_state=return_state)(x)
+        counts[kind] = len(result) - 1 if isinstance(result, (list, tuple)) else 0
+    return counts
 
 
 def stacked_simple_rnn_shapes(layers_options=(1, 2), batch=3, steps=10, features=100, units=20):

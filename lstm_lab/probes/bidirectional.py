@@ -1,7 +1,7 @@
 """Where the information sits in a bidirectional or concatenated output (C000-05 … C000-07).
 
 Each probe returns max abs differences between tensors that should (or should not)
-be equal, so a report can show the numbers behind each verdict.
+be equal, or a least-squares residual, so a report can show the numbers behind each verdict.
 """
 
 import numpy as np
@@ -14,6 +14,10 @@ def _random(shape, seed):
     return np.random.default_rng(seed).normal(size=shape).astype(np.float32)
 
 
+def _equal(a, b):
+    return a.shape == b.shape and max_abs_difference(a, b) == 0
+
+
 def probe_last_output(units=4, steps=6, features=3, seed=0):
     """C000-05: a plain LSTM's last output against its final h."""
     keras.utils.set_random_seed(seed)
@@ -21,6 +25,32 @@ def probe_last_output(units=4, steps=6, features=3, seed=0):
     outputs = keras.layers.LSTM(units, return_sequences=True, return_state=True)(inputs)
     sequence, h, _ = keras.Model(inputs, outputs)(_random((2, steps, features), seed))
     return {"last output - final h": max_abs_difference(sequence[:, -1], h)}
+
+
+def probe_linear_map(units=4, steps=6, features=3, sequences=256, head=None, seed=0):
+    """C000-05: is an LSTM's last output a linear map of its final h? A least-squares fit of
+    ``sequence[:, -1]`` from ``[h, 1]`` over ``sequences`` random inputs: its largest
+    residual relative to the output's standard deviation (0 for any linear map, the identity
+    included), and how far the fitted map is from the identity. ``head``: an activation; a
+    ``Dense(units, activation=head)`` then makes the last output (the control: tanh)."""
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(shape=(steps, features))
+    sequence, h, _ = keras.layers.LSTM(units, return_sequences=True, return_state=True)(inputs)
+    last = sequence[:, -1]
+    if head is not None:
+        last = keras.layers.Dense(units, activation=head)(last)
+    model = keras.Model(inputs, [last, h])
+    output, h = (
+        to_numpy(t).astype(np.float64) for t in model(_random((sequences, steps, features), seed))
+    )
+    design = np.concatenate([h, np.ones((sequences, 1))], axis=1)
+    coefficients, *_ = np.linalg.lstsq(design, output, rcond=None)
+    residual = output - design @ coefficients
+    return {
+        "relative residual": float(np.max(np.abs(residual)) / np.std(output)),
+        "map - identity": max_abs_difference(coefficients[:-1], np.eye(units)),
+        "bias": float(np.max(np.abs(coefficients[-1]))),
+    }
 
 
 def probe_bidirectional(units=4, steps=6, features=3, seed=0):
@@ -64,6 +94,9 @@ def probe_bidirectional(units=4, steps=6, features=3, seed=0):
         "earlier tokens changed: forward half, last step moves by": max_abs_difference(
             changed_output[:, -1, :units], forward[:, -1]
         ),
+        "earlier tokens changed: backward half, first step moves by": max_abs_difference(
+            changed_output[:, 0, units:], backward[:, 0]
+        ),
     }
 
 
@@ -89,5 +122,9 @@ def probe_concatenation(units=4, steps=6, features=3, seed=0):
         ),
         "along features: last step - both branches' last steps": max_abs_difference(
             joined_features[:, -1], np.concatenate([a[:, -1], b[:, -1]], axis=-1)
+        ),
+        "along time: last step is the second branch's": _equal(joined_time[:, -1], b[:, -1]),
+        "along features: last step is the second branch's": _equal(
+            joined_features[:, -1], b[:, -1]
         ),
     }

@@ -28,21 +28,24 @@ def _random_weights(layer, rng):
     )
 
 
-def compare_with_reference(units=3, steps=7, features=5, batch=4, seed=0):
-    """Max abs difference between each Keras layer's sequence output and NumPy's."""
+def compare_with_reference(units=3, steps=7, features=5, batch=4, seed=0, activation="tanh"):
+    """Max abs difference between each Keras layer's sequence output and NumPy's. The NumPy
+    equations use tanh; ``activation`` is the Keras layers' (C002-12's control: "relu",
+    layers the equations do not describe)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, steps, features)).astype(np.float32)
+    sequences = {"return_sequences": True, "activation": activation}
     cases = {
-        "SimpleRNN": (keras.layers.SimpleRNN(units, return_sequences=True), numpy_cells.simple_rnn),
+        "SimpleRNN": (keras.layers.SimpleRNN(units, **sequences), numpy_cells.simple_rnn),
         "GRU (reset_after=True)": (
-            keras.layers.GRU(units, return_sequences=True, reset_after=True),
+            keras.layers.GRU(units, reset_after=True, **sequences),
             lambda x, w: numpy_cells.gru(x, w, reset_after=True),
         ),
         "GRU (reset_after=False)": (
-            keras.layers.GRU(units, return_sequences=True, reset_after=False),
+            keras.layers.GRU(units, reset_after=False, **sequences),
             lambda x, w: numpy_cells.gru(x, w, reset_after=False),
         ),
-        "LSTM": (keras.layers.LSTM(units, return_sequences=True), numpy_cells.lstm),
+        "LSTM": (keras.layers.LSTM(units, **sequences), numpy_cells.lstm),
     }
     differences = {}
     for name, (layer, numpy_layer) in cases.items():
@@ -64,24 +67,28 @@ def one_lstm_step(weights, x, h0, c0):
     return to_numpy(model([x[:, None, :], h0, c0]))
 
 
-def forced_gate_weights(kernel, recurrent_kernel, forget, write):
-    """Weights whose bias pins the forget gate to ``forget`` and the input gate to ``write``."""
+def forced_gate_weights(kernel, recurrent_kernel, forget, write, saturate=SATURATE):
+    """Weights whose bias pins the forget gate to ``forget`` and the input gate to ``write``
+    (``saturate=0``: a zero bias, which leaves the gates to the weights)."""
     units = recurrent_kernel.shape[0]
     bias = np.zeros(4 * units, dtype=np.float32)
-    bias[:units] = SATURATE if write else -SATURATE  # input gate i
-    bias[units : 2 * units] = SATURATE if forget else -SATURATE  # forget gate f
+    bias[:units] = saturate if write else -saturate  # input gate i
+    bias[units : 2 * units] = saturate if forget else -saturate  # forget gate f
     return [kernel, recurrent_kernel, bias]
 
 
-def probe_forced_gates(units=3, features=2, seed=0):
+def probe_forced_gates(units=3, features=2, seed=0, saturate=SATURATE):
+    """One Keras LSTM step with the gates forced through a bias of ±``saturate``: max abs
+    differences of the new memory from the candidate and from the old memory.
+    ``saturate=0`` (C002-11's control) forces nothing."""
     rng = np.random.default_rng(seed)
     kernel = rng.normal(scale=0.5, size=(features, 4 * units)).astype(np.float32)
     recurrent_kernel = rng.normal(scale=0.5, size=(units, 4 * units)).astype(np.float32)
     x = rng.normal(size=(1, features)).astype(np.float32)
     h0, other_h0, c0 = (rng.normal(size=(1, units)).astype(np.float32) for _ in range(3))
 
-    clear = forced_gate_weights(kernel, recurrent_kernel, forget=False, write=True)
-    copy = forced_gate_weights(kernel, recurrent_kernel, forget=True, write=False)
+    clear = forced_gate_weights(kernel, recurrent_kernel, False, True, saturate)
+    copy = forced_gate_weights(kernel, recurrent_kernel, True, False, saturate)
     candidate = numpy_cells.lstm_gates(x, h0, clear)["candidate"]
     c_cleared = one_lstm_step(clear, x, h0, c0)
     c_cleared_other_h = one_lstm_step(clear, x, other_h0, c0)

@@ -1,7 +1,8 @@
 """Keras recurrent weights in PyTorch: the mapping, checked on random inputs.
 
 PyTorch is optional (``pip install -e ".[torch]"``); :func:`torch_or_reason` says why
-it cannot be used when it is missing.
+it cannot be used when it is not installed, and raises :class:`TorchBroken` when it is
+installed but fails to import (that is an error, not a reason to skip).
 
 The mapping (Keras stores ``kernel`` (f, k·u), ``recurrent_kernel`` (u, k·u), ``bias``;
 PyTorch ``weight_ih`` (k·u, f), ``weight_hh`` (k·u, u), ``bias_ih`` and ``bias_hh``):
@@ -22,17 +23,35 @@ import numpy as np
 
 from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
+from lstm_lab.errors import error_summary
 
 TOLERANCE = 1e-5
 
 
+class TorchBroken(RuntimeError):
+    """PyTorch is installed but fails to import (a missing shared library, a broken build)."""
+
+
 def torch_or_reason():
-    """``(torch, None)``, or ``(None, why it cannot be imported)``."""
+    """``(torch, None)``, or ``(None, why)`` when PyTorch is not installed: the one declared
+    cause for its checks not to run. Any other failure to import it raises
+    :class:`TorchBroken` with the error's message."""
     try:
         import torch
-    except ImportError as error:
+    except ModuleNotFoundError as error:
+        if error.name != "torch":  # a module torch itself needs: torch is there but broken
+            raise TorchBroken(f"PyTorch fails to import: {error_summary(error)}") from error
         return None, f"PyTorch is not installed ({error}); pip install -e '.[torch]'"
+    except Exception as error:  # OSError for a missing shared library, ImportError, ...
+        raise TorchBroken(f"PyTorch fails to import: {error_summary(error)}") from error
     return torch, None
+
+
+def _torch():
+    torch, reason = torch_or_reason()
+    if torch is None:
+        raise RuntimeError(reason)
+    return torch
 
 
 def _gru_gates_to_torch(matrix):
@@ -64,12 +83,15 @@ def check_mappable(layer, reverse=False):
         raise ValueError(f"{kind} cannot be mapped to PyTorch: " + "; ".join(problems))
 
 
-def torch_parameters(layer, reverse=False):
+def torch_parameters(layer, reverse=False, reorder_gates=True):
     """A Keras LSTM or GRU layer's weights as ``{name: array}`` for PyTorch (``weight_ih``,
     ``weight_hh``, ``bias_ih``, ``bias_hh``); a layer without bias maps to zero biases.
-    ValueError (from :func:`check_mappable`) for settings PyTorch cannot compute."""
+    ValueError (from :func:`check_mappable`) for settings PyTorch cannot compute.
+    ``reorder_gates=False`` copies a GRU's gates in Keras's order, the porting mistake
+    (experiment 02's control for L-02-03)."""
     check_mappable(layer, reverse)
     kind = type(layer).__name__
+    reorder = _gru_gates_to_torch if reorder_gates else np.asarray
     kernel, recurrent_kernel, *bias = layer.get_weights()
     gates = 4 if kind == "LSTM" else 3
     if kind == "LSTM":
@@ -82,18 +104,18 @@ def torch_parameters(layer, reverse=False):
         }
     bias = bias[0] if bias else np.zeros((2, gates * layer.units), dtype=kernel.dtype)
     return {
-        "weight_ih": _gru_gates_to_torch(kernel).T,
-        "weight_hh": _gru_gates_to_torch(recurrent_kernel).T,
-        "bias_ih": _gru_gates_to_torch(bias[0]),
-        "bias_hh": _gru_gates_to_torch(bias[1]),
+        "weight_ih": reorder(kernel).T,
+        "weight_hh": reorder(recurrent_kernel).T,
+        "bias_ih": reorder(bias[0]),
+        "bias_hh": reorder(bias[1]),
     }
 
 
-def load_into_torch(torch_module, layers):
+def load_into_torch(torch_module, layers, reorder_gates=True):
     """Copy Keras layers into a PyTorch module. ``layers``: one Keras LSTM or GRU per PyTorch
     layer and direction, in PyTorch's order (layer 0 forward, layer 0 backward, …); names
     follow PyTorch (``weight_ih_l0``, ``…_l0_reverse``). A module built with ``bias=False``
-    takes only layers without bias."""
+    takes only layers without bias. ``reorder_gates``: as :func:`torch_parameters`."""
     import torch
 
     directions = 2 if torch_module.bidirectional else 1
@@ -101,7 +123,8 @@ def load_into_torch(torch_module, layers):
         for index, layer in enumerate(layers):
             number, direction = divmod(index, directions)
             suffix = f"_l{number}" + ("_reverse" if direction else "")
-            for name, value in torch_parameters(layer, reverse=bool(direction)).items():
+            parameters = torch_parameters(layer, bool(direction), reorder_gates)
+            for name, value in parameters.items():
                 if name.startswith("bias") and not torch_module.bias:
                     if np.any(value):
                         raise ValueError("a PyTorch module with bias=False cannot take biases")
@@ -121,11 +144,10 @@ def _largest_difference(pairs):
     return max(max_abs_difference(a, b.detach().numpy()) for a, b in pairs)
 
 
-def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):
-    """A Keras LSTM or GRU and the PyTorch layer with its weights: outputs and final states."""
-    torch, reason = torch_or_reason()
-    if torch is None:
-        raise RuntimeError(reason)
+def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0, reorder_gates=True):
+    """A Keras LSTM or GRU and the PyTorch layer with its weights: outputs and final states.
+    ``reorder_gates=False``: a GRU's gates copied in Keras's order (known to differ)."""
+    torch = _torch()
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, steps, features)).astype(np.float32)
     layer = getattr(keras.layers, kind)(units, return_sequences=True, return_state=True)
@@ -134,7 +156,7 @@ def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):
     keras_outputs = [to_numpy(t) for t in layer(x)]
 
     module = getattr(torch.nn, kind)(features, units, batch_first=True)
-    load_into_torch(module, [layer])
+    load_into_torch(module, [layer], reorder_gates)
     with torch.no_grad():
         sequence, state = module(torch.from_numpy(x))
     torch_states = state if kind == "LSTM" else (state,)
@@ -153,9 +175,7 @@ def compare_single_layer(kind, units=5, steps=7, features=4, batch=3, seed=0):
 def compare_bidirectional_stack(units=5, steps=7, features=4, batch=3, seed=0):
     """Two stacked Bidirectional Keras LSTMs against
     ``nn.LSTM(num_layers=2, bidirectional=True)``."""
-    torch, reason = torch_or_reason()
-    if torch is None:
-        raise RuntimeError(reason)
+    torch = _torch()
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, steps, features)).astype(np.float32)
     inputs = keras.Input(shape=(steps, features))
@@ -192,13 +212,13 @@ def compare_bidirectional_stack(units=5, steps=7, features=4, batch=3, seed=0):
     }
 
 
-def torch_rnn_shapes(layers, steps=10, batch=3, features=100, units=20, seed=0):
-    """C003-01/02: ``nn.RNN(100, 20)`` on x (10, 3, 100) with h0 (layers, 3, 20)."""
-    torch, reason = torch_or_reason()
-    if torch is None:
-        raise RuntimeError(reason)
+def torch_rnn_shapes(layers, steps=10, batch=3, features=100, units=20, seed=0, batch_first=False):
+    """C003-01/02: ``nn.RNN(100, 20)`` on x (10, 3, 100) with a zero h0; ``batch_first=True``
+    (the control) reads the same x as 10 sequences of 3 steps."""
+    torch = _torch()
     torch.manual_seed(seed)
-    module = torch.nn.RNN(features, units, num_layers=layers)
+    module = torch.nn.RNN(features, units, num_layers=layers, batch_first=batch_first)
+    x = torch.randn(steps, batch, features)
     with torch.no_grad():
-        out, h = module(torch.randn(steps, batch, features), torch.zeros(layers, batch, units))
+        out, h = module(x, torch.zeros(layers, x.shape[0 if batch_first else 1], units))
     return {"out": list(out.shape), "h": list(h.shape)}
