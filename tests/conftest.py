@@ -171,11 +171,13 @@ def imdb_quick_run(tmp_path_factory):
 
 def assert_controls_opposite(data):
     """Every claim judged in a run's metrics.json (``data``) has a control that came out as
-    its record says it must, and opposite the claim: none is inconclusive."""
+    its record says it must, and opposite the claim (unless the claim is expected to come out
+    as its control did, a finding such as C004-08 on TensorFlow): none is inconclusive."""
     for claim in data["claims"]:
         if claim["verdict"] in ("not run", "error"):
             continue
         control = claim.get("control")
         assert control, f"{claim['id']} was judged without a control"
         assert control["outcome"] == control["known"], (claim["id"], control)
-        assert claim["verdict"] != control["outcome"], (claim["id"], claim["evidence"])
+        if claim["expect"] != control["known"]:  # else a finding the lab expects
+            assert claim["verdict"] != control["outcome"], (claim["id"], claim["evidence"])

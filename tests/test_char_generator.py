@@ -1,6 +1,7 @@
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import BACKEND, keras
+from lstm_lab.builds import installed_version
 from lstm_lab.data.text import Vocabulary
 from lstm_lab.models.char_generator import (
     KerasOneStep,
@@ -11,6 +12,7 @@ from lstm_lab.models.char_generator import (
     stateful_copy,
 )
 from lstm_lab.probes.masking import probe_masking
+from lstm_lab.probes.time_distributed import per_step_outputs
 
 TEXT = "the cat sat on the mat. " * 20
 
@@ -27,6 +29,34 @@ def test_one_step_generation_equals_the_full_pass():
     incremental = one_step_probabilities(stateful_copy(model), ids)
     assert incremental.shape == full.shape == (40, len(vocabulary))
     assert np.max(np.abs(incremental - full)) <= 1e-5
+
+
+def test_with_the_state_reset_before_every_character_one_step_generation_differs():
+    model, vocabulary = small_model(), Vocabulary(TEXT)
+    ids = vocabulary.encode(TEXT[:20])
+    full = np.asarray(model(ids[None]))[0]
+    reset = one_step_probabilities(stateful_copy(model), ids, reset_every_step=True)
+    assert np.max(np.abs(reset - full)) > 1e-3
+    assert np.max(np.abs(reset[0] - full[0])) <= 1e-5  # the first step has no state to lose
+
+
+def test_per_step_outputs_of_timedistributed_a_plain_dense_and_one_output_per_sequence():
+    from packaging.version import Version
+
+    model, vocabulary = small_model(), Vocabulary(TEXT)
+    x = np.stack([vocabulary.encode(TEXT[:30]), vocabulary.encode(TEXT[30:60])])
+    observed, details = per_step_outputs(model, x, 12)
+    # results/findings.md: on TensorFlow since Keras 3.14, predict() after two step counts
+    # returns one step per batch row
+    broken = BACKEND == "tensorflow" and Version(installed_version("keras")) >= Version("3.14")
+    assert [observed[k] for k in observed if "called" in k] == [True, True]
+    assert [observed[k] for k in observed if "predict" in k] == [not broken] * 2, details
+    for per_step in (True, False):
+        other = char_generator(
+            len(vocabulary), units=16, time_distributed=False, return_sequences=per_step
+        )
+        other.set_weights(model.get_weights())
+        assert set(per_step_outputs(other, x, 12)[0].values()) == {per_step}
 
 
 def test_the_numpy_step_gives_the_keras_steps_probabilities_and_the_same_text():

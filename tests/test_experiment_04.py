@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import expected_verdicts, run_offline
+from conftest import assert_controls_opposite, expected_verdicts, run_offline
 
 EXPECTED = expected_verdicts("04", profile="quick")  # from the catalogue, on the installed Keras
 
@@ -12,6 +12,7 @@ def test_quick_profile_records_every_claim_as_expected(imdb_quick_run):
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((folder / "metrics.json").read_text())
     assert {c["id"]: c["verdict"] for c in data["claims"]} == EXPECTED
+    assert_controls_opposite(data)
     for side in ("pre", "post"):
         assert 0.5 < data["metrics"][f"test_accuracy_lstm_truncating_{side}"] <= 1.0
         assert 0.5 < data["metrics"][f"test_accuracy_tfidf_truncating_{side}"] <= 1.0
@@ -26,6 +27,7 @@ def test_without_the_reviews_the_data_free_claims_are_checked_and_training_is_no
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((folder / "metrics.json").read_text())
     assert {c["id"]: c["verdict"] for c in data["claims"]} == EXPECTED
+    assert_controls_opposite(data)
     assert data["metrics"] == {}
     markdown = (folder / "report.md").read_text()
     section = markdown.split("## Not run for want of data")[1]

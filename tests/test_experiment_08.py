@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import expected_verdicts, run_python
+from conftest import assert_controls_opposite, expected_verdicts, run_python
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
@@ -14,6 +14,7 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
     assert {c["id"]: c["verdict"] for c in data["claims"]} == expected_verdicts(
         "08", profile="quick"
     )
+    assert_controls_opposite(data)
     assert set(data["metrics"]["generated_test_mse"]) == {
         "per-token",
         "last step",

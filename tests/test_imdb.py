@@ -155,6 +155,16 @@ def test_a_missing_archive_exits_2_in_one_line(tmp_path):
     assert not (tmp_path / "results" / "04_imdb_sentiment").exists()
 
 
+def test_keras_load_data_codes_a_rare_word_2_and_drops_it_with_oov_char_none():
+    from lstm_lab.data.imdb import code_of_a_rare_word, keras_code_of_a_rare_word
+
+    assert keras_code_of_a_rare_word(10000) == 2
+    assert keras_code_of_a_rare_word(10000, oov_char=None) == "dropped"
+    assert keras_code_of_a_rare_word(10000, oov_char=7) == 7
+    # the lab's encoder of the raw reviews agrees with Keras's loader
+    assert code_of_a_rare_word(shared_file("imdb_word_index.json"), 10000) == 2
+
+
 def test_the_raw_archive_gives_keras_own_sequences():
     """Against a real slice of keras.datasets.imdb.load_data(num_words=500) (shared/data)."""
     reviews = read_reviews(shared_file("aclImdb_v1_rebuilt_nofeat.tar.gz"))

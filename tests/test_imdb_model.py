@@ -19,6 +19,13 @@ def test_the_seeds_model():
     assert tuple(model.get_layer("embedding").output.shape) == (None, 80, 128)
 
 
+def test_a_gru_in_the_lstms_place_is_c002_01s_control():
+    gru = imdb_sentiment_lstm(recurrent=keras.layers.GRU)
+    assert isinstance(gru.get_layer("lstm"), keras.layers.GRU)
+    assert [tuple(w.shape) for w in gru.get_layer("lstm").weights] == [(128, 96), (32, 96), (2, 96)]
+    assert gru.count_params() == 1_295_585
+
+
 def test_the_fast_compile_takes_the_same_steps_as_plain_fit():
     x, y = small_data()
     weights = {}

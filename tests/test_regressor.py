@@ -45,3 +45,25 @@ def test_generated_task_is_documented_and_reproducible():
     assert all((ids[i, :n] > 0).all() and (ids[i, n:] == 0).all() for i, n in enumerate(lengths))
     assert ((0 < scores) & (scores < 1)).all()
     np.testing.assert_array_equal(generated_task(50, seed=3)[0], ids)
+
+
+def test_the_last_step_is_the_final_h_unless_padded_steps_output_zeros():
+    from lstm_lab.probes.regression_heads import last_step_and_final_h
+
+    ids = np.array([[1, 2, 3, 1, 4], [5, 6, 7, 8, 0]], dtype=np.int32)  # the second post-padded
+    assert last_step_and_final_h(ids) == 0.0
+    assert last_step_and_final_h(ids, zero_output_for_mask=True) > 1e-3
+
+
+def test_a_relu_head_prints_exact_zeros_over_initial_draws_and_a_linear_one_none():
+    from lstm_lab.probes.regression_heads import exact_zeros
+
+    sentences, _, vocabulary = source_task()
+    keras.utils.set_random_seed(0)
+    relu = sequence_regressor(len(vocabulary) + 1, "per-token")
+    linear = sequence_regressor(len(vocabulary) + 1, "per-token", activation=None)
+    linear.set_weights(relu.get_weights())
+    zeros, outputs = exact_zeros(relu, sentences, 10)
+    assert outputs == 10 * 9 and 0.2 < zeros / outputs < 0.8  # about half: the input's sign
+    assert exact_zeros(linear, sentences, 10) == (0, outputs)
+    assert exact_zeros(relu, sentences, 10) == (zeros, outputs)  # seeded draws

@@ -264,6 +264,32 @@ def _fetch(keras, name, origin, file_hash):
         )
 
 
+def keras_code_of_a_rare_word(num_words, rank=20000, **options):
+    """The code ``keras.datasets.imdb.load_data(num_words, **options)`` gives a word ranked
+    ``rank`` (outside ``num_words``), or ``"dropped"`` where it leaves the word out.
+
+    Keras's own loader runs on a one-review ``imdb.npz`` of raw word ranks ("the", then the
+    rare word) written here: its download, which checks the 17 MB file's hash, is stood in
+    for, so what is observed is how Keras encodes, offline."""
+    import sys
+    import tempfile
+    from unittest import mock
+
+    from lstm_lab.backend import keras
+
+    review = np.empty(1, dtype=object)
+    review[0] = [1, rank]  # imdb.npz holds word ranks; load_data shifts them by index_from
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "imdb.npz"
+        labels = np.array([1])
+        np.savez(path, x_train=review, y_train=labels, x_test=review, y_test=labels)
+        loader = sys.modules[keras.datasets.imdb.load_data.__module__]
+        with mock.patch.object(loader, "get_file", lambda *args, **kwargs: str(path)):
+            (x_train, _), _ = keras.datasets.imdb.load_data(num_words=num_words, **options)
+    codes = list(x_train[0])
+    return int(codes[2]) if len(codes) > 2 else "dropped"
+
+
 def code_of_a_rare_word(word_index_path, num_words, rank=20000):
     """The code :func:`encode` gives the word ranked ``rank`` (outside ``num_words``), or None
     without a word index."""

@@ -11,8 +11,18 @@ from lstm_lab.training.per_backend import one_step_function
 from lstm_lab.training.states import reset_rnn_states
 
 
-def char_generator(vocabulary_size, embedding_dim=32, units=256, batch_size=None, stateful=False):
+def char_generator(
+    vocabulary_size,
+    embedding_dim=32,
+    units=256,
+    batch_size=None,
+    stateful=False,
+    time_distributed=True,
+    return_sequences=True,
+):
     """The generator; ``stateful=True`` with ``batch_size=1`` gives the one-step generation copy.
+    C004-08's controls: ``time_distributed=False``, a plain ``Dense`` head with the same
+    weights; with ``return_sequences=False`` as well, one softmax per sequence, not per step.
 
     Compiled without XLA, because the last, smaller batch of every epoch has a new shape that
     XLA would compile again.
@@ -24,13 +34,17 @@ def char_generator(vocabulary_size, embedding_dim=32, units=256, batch_size=None
 
     inputs = keras.Input(shape=(None,), batch_size=batch_size, dtype="int32", name="characters")
     x = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")(inputs)
-    x = keras.layers.LSTM(units, return_sequences=True, stateful=stateful, name="lstm")(x)
-    time_distributed = (
-        UnstackedTimeDistributed if BACKEND == "tensorflow" else keras.layers.TimeDistributed
+    lstm = keras.layers.LSTM(
+        units, return_sequences=return_sequences, stateful=stateful, name="lstm"
     )
-    outputs = time_distributed(
-        keras.layers.Dense(vocabulary_size, activation="softmax"), name="next_character"
-    )(x)
+    x = lstm(x)
+    dense = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_character")
+    if time_distributed:
+        wrapper = (
+            UnstackedTimeDistributed if BACKEND == "tensorflow" else keras.layers.TimeDistributed
+        )
+        dense = wrapper(dense, name="next_character")
+    outputs = dense(x)
     model = keras.Model(inputs, outputs, name="char_generator")
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     return model
@@ -110,11 +124,17 @@ class NumpyOneStep:
         return logits
 
 
-def one_step_probabilities(stateful_model, ids):
-    """Reset, then feed ``ids`` one at a time; the probabilities after each, (len(ids), vocab)."""
+def one_step_probabilities(stateful_model, ids, reset_every_step=False):
+    """Reset, then feed ``ids`` one at a time; the probabilities after each, (len(ids), vocab).
+    ``reset_every_step``: zero the state before every character as well (C004-09's control: no
+    state carried, so each step sees one character alone)."""
     stepper = KerasOneStep(stateful_model)
     stepper.reset()
-    rows = [stepper.step(i) for i in ids]
+    rows = []
+    for i in ids:
+        if reset_every_step:
+            stepper.reset()
+        rows.append(stepper.step(i))
     stepper.reset()
     return np.stack(rows)
 

@@ -6,9 +6,13 @@ from lstm_lab.backend import BACKEND, keras
 STEPS_PER_EXECUTION = 25
 
 
-def imdb_sentiment_lstm(num_words=10000, maxlen=80, embedding_dim=128, lstm_units=32, fast=True):
+def imdb_sentiment_lstm(
+    num_words=10000, maxlen=80, embedding_dim=128, lstm_units=32, fast=True, recurrent=None
+):
     """Embedding(num_words, embedding_dim) -> LSTM(lstm_units) -> Dense(1, sigmoid), Adam,
     binary cross-entropy, as in source C002 (1,300,641 parameters with the defaults).
+    ``recurrent``: another Keras recurrent layer class in the LSTM's place (C002-01's control
+    is a GRU), built as Keras builds it.
 
     ``fast=True`` trains the same model with the same optimizer steps faster on a CPU
     (benchmarks/bench_imdb_epoch.py): the LSTM projects all 80 inputs in one product before
@@ -21,10 +25,10 @@ def imdb_sentiment_lstm(num_words=10000, maxlen=80, embedding_dim=128, lstm_unit
     """
     from lstm_lab.models.projected_lstm import ProjectedInputLSTM  # defining it imports Keras
 
-    fast = fast and BACKEND != "torch"
+    fast = fast and BACKEND != "torch" and recurrent is None
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="words")
     x = keras.layers.Embedding(num_words, embedding_dim, name="embedding")(inputs)
-    lstm = ProjectedInputLSTM if fast else keras.layers.LSTM
+    lstm = recurrent or (ProjectedInputLSTM if fast else keras.layers.LSTM)
     x = lstm(lstm_units, name="lstm")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(x)
     model = keras.Model(inputs, outputs, name="imdb_sentiment_lstm")
