@@ -9,22 +9,27 @@ day's prices: a regression, not a forecast. Here: the same pipeline in Keras, it
 in Volume units against three baselines, the scalers fit on the training rows only,
 and look-back windows instead of one day.
 
-Claims: C001-01 … C001-07 (shared/claims.md).
+Claims: C001-01 … C001-04, C001-06, C001-07 (shared/claims.md); each beside a control, the same
+probe on a configuration whose outcome is known to be the opposite.
 
     python experiments/07_stock_volume.py --csv PATH/SBUX.csv     # the source's data
     python experiments/07_stock_volume.py                         # a generated series
     python experiments/07_stock_volume.py --data-dir DIR          # DIR holds SBUX.csv
 """
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.backend import to_numpy
 from lstm_lab.claims.compare import within
 from lstm_lab.data.stocks import (
     FEATURES,
     TARGET,
     TRAIN_ROWS,
+    csv_layout,
+    first_days,
     is_source_data,
     prices_in,
     read_prices,
@@ -34,7 +39,12 @@ from lstm_lab.data.stocks import (
 from lstm_lab.errors import BadInput
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.models.baselines import regression_errors, volume_baselines
-from lstm_lab.models.stock import pytorch_parameter_count, train_and_predict_volume
+from lstm_lab.models.stock import (
+    layer_parameters,
+    pytorch_parameter_count,
+    stock_volume_lstm,
+    train_and_predict_volume,
+)
 from lstm_lab.probes.recurrence import recurrent_kernel_effect
 from lstm_lab.report.figures import actual_vs_predicted
 from lstm_lab.report.markdown import markdown_table
@@ -46,7 +56,17 @@ PROFILES = {"full": {"epochs": 1000, "windows": (5, 10, 20)},
 OPTIONS = {"--csv": {"type": Path,
                      "help": "daily prices: Date, Open, High, Low, Close, Adj Close, Volume"}}
 SAME = 0.10  # a relative change in test RMSE within 10 % counts as "no change"
-SOURCE_LAYERS = "LSTM(2) ReLU Dense(128) ReLU Dense(1)"
+# The source's file as the article describes it: 253 days of these columns.
+SOURCE_CSV = {"rows": 253, "columns": ["Date", "Open", "High", "Low", "Close", "Adj Close",
+                                       "Volume"]}
+# nn.LSTM(5, 2), ReLU, nn.Linear(2, 128), ReLU, nn.Linear(128, 1), counted as Keras lays them
+# out: 4 gates x 2 units x (5 inputs + 2 recurrent + 1 bias); 2 x 128 + 128; 128 + 1.
+SOURCE_LAYERS = [["LSTM", 64], ["ReLU", 0], ["Dense", 384], ["Dense", 129]]
+
+
+def frame_layout(frame):
+    """What C001-01 observes of a generated series (there is no file to read)."""
+    return {"rows": len(frame), "columns": [frame.index.name, *frame.columns]}
 
 
 def main(argv=None):
@@ -59,45 +79,48 @@ def main(argv=None):
         raise BadInput(f"{csv} has {len(frame)} rows; the 200-day split needs more than {needed}")
     source = f"{csv}" if csv else "a synthetic series (lstm_lab.data.stocks.synthetic_prices)"
     series = Path(csv).stem if csv else "synthetic"
-    # C001-04 and C001-06 are about how the LSTM does on real prices: not run on synthetic ones.
-    synthetic = None if csv else ("a claim about the source's SBUX prices, and this run has "
-                                  "a synthetic series (give --data-dir with SBUX.csv)")
-    if not (csv and is_source_data(csv)):  # C001-01, -02, -05 count the source's own rows
-        report.other_data = f"a claim about the source's SBUX.csv, and this run has {source}"
+    # C001-01 and -02 count the source's rows; C001-04 and -06 were measured on them, by seed.
+    if not (csv and is_source_data(csv)):
+        report.other_data = (f"a claim about the source's SBUX.csv, and this run has {source}"
+                             + ("" if csv else " (give --data-dir with SBUX.csv)"))
     lab.progress(f"{len(frame)} days from {source}")
 
-    # ## 1. The source's data and shapes
+    # ## 1. The source's data and shapes; its control is the same file cut to 200 days
+    if csv:
+        with tempfile.TemporaryDirectory() as folder:
+            layouts = [csv_layout(csv), csv_layout(first_days(csv, TRAIN_ROWS,
+                                                              Path(folder) / "cut.csv"))]
+    else:
+        layouts = [frame_layout(frame), frame_layout(frame.iloc[:TRAIN_ROWS])]
+    report.check("C001-01", documented=SOURCE_CSV, observed=layouts[0], control=layouts[1],
+                 evidence=f"pandas.read_csv of {source}: {frame.index[0].date()} to "
+                 f"{frame.index[-1].date()}",
+                 control_evidence=f"its first {TRAIN_ROWS} days, written to a file of their own")
     seed_way = scaled_split(frame, window=1, scale_on="all")
     seed = lab.seed_for("every model")  # each training reseeds with it
     test_rows = len(frame) - TRAIN_ROWS
-    report.check("C001-01",
-                 documented={"rows": 253, "features": FEATURES, "target": TARGET, "train": 200,
-                             "test": 53},
-                 observed={"rows": len(frame), "features": FEATURES, "target": TARGET,
-                           "train": len(seed_way["x_train"]), "test": len(seed_way["x_test"])},
-                 evidence=f"{source}: {frame.index[0].date()} to {frame.index[-1].date()}")
+    reader = stock_volume_lstm(window=None)  # any number of steps, so either layout goes in
+
+    def as_keras_reads(transpose):  # the arrays and Keras's output on them, per split
+        arrays = [seed_way[k].transpose(transpose) for k in ("x_train", "x_test")]
+        return [shape for x in arrays for shape in (list(x.shape), list(to_numpy(reader(x)).shape))]
+
     report.check("C001-02", documented=[[200, 1, 5], [200, 1], [53, 1, 5], [53, 1]],
-                 observed=[list(seed_way[k].shape)
-                           for k in ("x_train", "y_train", "x_test", "y_test")],
-                 evidence="batch-major (days, 1 time step, 5 prices) as Keras and the source's "
-                 "batch_first LSTM both take it")
+                 observed=as_keras_reads((0, 1, 2)), control=as_keras_reads((1, 0, 2)),
+                 evidence="(days, 1 time step, 5 prices) and the source's model's output in "
+                 "Keras: one prediction per day, the shape of the targets",
+                 control_evidence="the same arrays time-major, as nn.LSTM reads them without "
+                 "batch_first: Keras takes all the days as one sequence")
 
     # ## 2. The model and the source's training
     lab.progress(f"training the source's model: {settings['epochs']} full-batch epochs")
     predicted, losses, trained = train_and_predict_volume(seed_way, settings["epochs"], seed)
-    keras_count, torch_count = trained.count_params(), pytorch_parameter_count()
-    layers = [type(layer).__name__ for layer in trained.layers[1:]]
-    same_layers = layers == ["LSTM", "ReLU", "Dense", "Dense"]
-    report.check(
-        "C001-03",
-        documented={"layers": SOURCE_LAYERS, "parameters": torch_count - 4 * 2},
-        observed={"layers": SOURCE_LAYERS if same_layers else "other",
-                  "parameters": keras_count},
-        evidence=f"Keras {keras_count} parameters = LSTM 4 x 2 x (5 + 2 + 1) = 64, Dense 2 x 128 + "
-        f"128 = 384, Dense 129; the PyTorch model has {torch_count}: nn.LSTM adds bias_hh (4 x 2 "
-        f"= 8 more); final training MSE (scaled) {losses[-1]:.5f} after {settings['epochs']} "
-        "epochs",
-    )
+    report.check("C001-03", documented=SOURCE_LAYERS, observed=layer_parameters(trained),
+                 control=layer_parameters(stock_volume_lstm(hidden=3)),
+                 evidence=f"Keras's count_params per layer, {trained.count_params()} in all; "
+                 f"the PyTorch model has {pytorch_parameter_count()}: nn.LSTM adds bias_hh "
+                 f"(4 x 2 = 8 more); final training MSE (scaled) {losses[-1]:.5f}",
+                 control_evidence="the same builder with an LSTM of 3 units")
 
     # ## 3. How good is "small loss"? Test error in Volume units against baselines
     volume = frame[TARGET].to_numpy()
@@ -105,61 +128,78 @@ def main(argv=None):
     # The metric keeps the name the committed sweeps measured its spread under.
     lstm_name = "LSTM (the seed's pipeline)"
     scores = {lstm_name: regression_errors(predicted[test], volume[test])}
-    scores |= {name: regression_errors(values[test], volume[test])
-               for name, values in volume_baselines(frame).items()}
-    best_baseline = min((s["rmse"], name) for name, s in scores.items()
-                        if not name.startswith("LSTM"))
+    baselines = {name: regression_errors(values[test], volume[test])
+                 for name, values in volume_baselines(frame).items()}
+    scores |= baselines
+    best_baseline = min((s["rmse"], name) for name, s in baselines.items())
+
+    def against_baselines(rmse):  # the observation C001-04 compares
+        return ("better than every naive baseline" if rmse < best_baseline[0]
+                else f"worse than {best_baseline[1]}")
+
     lstm_rmse = scores[lstm_name]["rmse"]
-    better = lstm_rmse < best_baseline[0]
+    # Control: the same model untrained (initial weights); known to lose to the baselines.
+    untrained = train_and_predict_volume(seed_way, 0, seed)[0]
+    untrained_rmse = regression_errors(untrained[test], volume[test])["rmse"]
     report.check("C001-04", documented="better than every naive baseline",
-                 not_run_because=synthetic,
-                 observed="better than every naive baseline" if better
-                 else f"worse than {best_baseline[1]}",
+                 not_run_because=report.other_data, observed=against_baselines(lstm_rmse),
+                 control=against_baselines(untrained_rmse),
                  evidence=f"test RMSE over the last {test_rows} days, in shares: LSTM "
                  f"{lstm_rmse:,.0f}, best baseline ({best_baseline[1]}) {best_baseline[0]:,.0f}, "
                  f"the test days' own standard deviation {volume[test].std():,.0f}; the loss the "
-                 "article calls small is on MinMax-scaled volume (see the table)")
+                 "article calls small is on MinMax-scaled volume (see the table)",
+                 control_evidence=f"the same model untrained: test RMSE {untrained_rmse:,.0f}")
     figure = actual_vs_predicted(frame.index, volume, predicted, TRAIN_ROWS,
                                  f"{series} daily volume: actual and the source's LSTM")
     report.figure("actual_vs_predicted", figure, "Actual and predicted Volume, split at day 200")
-    report.check("C001-05", documented={"days plotted": 253, "split at day": 200},
-                 observed={"days plotted": len(predicted), "split at day": TRAIN_ROWS},
-                 evidence="figure actual_vs_predicted.png")
 
     # ## 4. Scalers fit on the training rows only (C001-06)
     lab.progress("training with the scalers fit on the training rows only")
-    train_only = train_and_predict_volume(scaled_split(frame, window=1, scale_on="train"),
-                                          settings["epochs"], seed)[0]
+    train_scaled = scaled_split(frame, window=1, scale_on="train")
+    train_only = train_and_predict_volume(train_scaled, settings["epochs"], seed)[0]
     scores["LSTM, scalers fit on the training rows"] = regression_errors(train_only[test],
                                                                          volume[test])
     train_only_rmse = scores["LSTM, scalers fit on the training rows"]["rmse"]
+    # Control: the same comparison against an untrained model; known to differ by far more.
+    untrained_train_only = regression_errors(
+        train_and_predict_volume(train_scaled, 0, seed)[0][test], volume[test])["rmse"]
     outside = int(np.sum((volume[test] > volume[:TRAIN_ROWS].max())
                          | (volume[test] < volume[:TRAIN_ROWS].min())))
     prices = frame[FEATURES].to_numpy()
     mean_shift = np.max(np.abs(prices.mean(axis=0) - prices[:TRAIN_ROWS].mean(axis=0))
                         / prices[:TRAIN_ROWS].std(axis=0))
-    report.check("C001-06", documented=0.0, observed=round(train_only_rmse / lstm_rmse - 1, 4),
-                 compare=within(SAME), not_run_because=synthetic,
+    change = round(train_only_rmse / lstm_rmse - 1, 4)
+    report.check("C001-06", documented=0.0, observed=change,
+                 control=round(untrained_train_only / lstm_rmse - 1, 4),
+                 compare=within(SAME), not_run_because=report.other_data,
                  evidence="relative change of the test RMSE when the scalers see only the training "
                  f"rows ({lstm_rmse:,.0f} -> {train_only_rmse:,.0f}). Fit on all rows, the scalers "
                  f"include the test days: {outside} test day(s) lie outside the training range of "
                  f"Volume, and StandardScaler's means move by up to {mean_shift:.2f} training "
-                 "standard deviations: a leak, small in its effect here")
+                 f"standard deviations: a leak, {'small' if abs(change) <= SAME else 'large'} "
+                 "in its effect on this run",
+                 control_evidence=f"the scalers on the training rows and no training: "
+                 f"{lstm_rmse:,.0f} -> {untrained_train_only:,.0f}")
 
     # ## 5. One day of input: nothing to recur over (C001-07)
     gap = recurrent_kernel_effect(trained, seed_way["x_all"])
-    window_scores = {}
+    window_scores, window_gaps = {}, {}
     for window in settings["windows"]:
         lab.progress(f"training with a {window}-day look-back window")
         data = scaled_split(frame, window=window, scale_on="all")
-        windowed = train_and_predict_volume(data, settings["epochs"], seed)[0]
+        windowed, _, model = train_and_predict_volume(data, settings["epochs"], seed)
+        window_gaps[window] = recurrent_kernel_effect(model, data["x_all"])
         test_days = data["days"] >= TRAIN_ROWS
         window_scores[window] = regression_errors(windowed[test_days],
                                                   volume[data["days"][test_days]])
+    shortest = min(window_gaps)
     report.check("C001-07", documented=0.0, observed=gap, compare=within(1e-6),
+                 control=window_gaps[shortest],
                  evidence="zeroing the trained recurrent kernel changes no prediction (one step "
                  f"from a zero state); test RMSE by look-back window: 1 day {lstm_rmse:,.0f}; "
-                 + "; ".join(f"{w} days {s['rmse']:,.0f}" for w, s in window_scores.items()))
+                 + "; ".join(f"{w} days {s['rmse']:,.0f}" for w, s in window_scores.items()),
+                 control_evidence=f"the model trained on {shortest}-day windows: zeroing its "
+                 "recurrent kernel changes its predictions")
 
     # ## Report
     rows = [[name, f"{s['rmse']:,.0f}", f"{s['mae']:,.0f}"] for name, s in scores.items()]
@@ -167,9 +207,14 @@ def main(argv=None):
              for w, s in window_scores.items()]
     report.section(f"Test error in shares (the last {test_rows} days)",
                    markdown_table(["model", "RMSE", "MAE"], rows))
-    report.section("Data", f"{len(frame)} days from {source}. Each day's Volume is estimated "
-                   "from the same day's prices, as in the article: it is not a forecast of "
-                   "tomorrow.")
+    report.section("Set-up", f"{len(frame)} days from {source}. As in the article: the five "
+                   f"prices ({', '.join(FEATURES)}) in, {TARGET} out, each day's Volume "
+                   "estimated from the same day's prices (not a forecast of tomorrow); the "
+                   f"first {TRAIN_ROWS} days train, the other {test_rows} test; one time step "
+                   "per day; StandardScaler and MinMaxScaler fit on all rows; MSE, Adam(1e-3), "
+                   f"{settings['epochs']} full-batch epochs. The figure shows actual and "
+                   f"predicted Volume over all {len(predicted)} days, split at day {TRAIN_ROWS}. "
+                   "These are the lab's settings, copied from the article, not claims.")
     report.metric("test_rmse", {name: s["rmse"] for name, s in scores.items()})
     report.metric("test_rmse_by_window", {str(w): s["rmse"] for w, s in window_scores.items()})
     report.metric("epochs", settings["epochs"])

@@ -5,7 +5,9 @@ import json
 import numpy as np
 import pandas as pd
 
-from conftest import run_quick, shared_file
+from conftest import assert_controls_opposite, run_quick, shared_file
+
+CLAIMS = {"C001-01", "C001-02", "C001-03", "C001-04", "C001-06", "C001-07"}
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
@@ -13,8 +15,14 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
     result, folder = run_quick("07_stock_volume", tmp_path, "--data-dir", data_dir)
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((folder / "metrics.json").read_text())
-    assert {c["id"] for c in data["claims"]} == {f"C001-0{i}" for i in range(1, 8)}
+    assert {c["id"] for c in data["claims"]} == CLAIMS
     assert all(c["verdict"] == c["expect"] == "confirmed" for c in data["claims"])
+    assert_controls_opposite(data)
+    # Observed from the file and from Keras, and each beside a control that came out refuted.
+    claims = {c["id"]: c for c in data["claims"]}
+    assert claims["C001-01"]["control"]["observed"]["rows"] == 200
+    assert claims["C001-03"]["observed"] == [["LSTM", 64], ["ReLU", 0], ["Dense", 384],
+                                             ["Dense", 129]]  # fmt: skip
     assert set(data["metrics"]["test_rmse"]) >= {"training mean", "previous day's volume"}
     assert (tmp_path / "07_stock_volume" / "actual_vs_predicted.png").exists()
 
@@ -22,12 +30,14 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
 def test_on_the_synthetic_series_the_claims_about_the_sources_prices_are_not_run(tmp_path):
     result, folder = run_quick("07_stock_volume", tmp_path)  # no data: synthetic prices
     assert result.returncode == 0, result.stdout + result.stderr
-    claims = {c["id"]: c for c in json.loads((folder / "metrics.json").read_text())["claims"]}
+    data = json.loads((folder / "metrics.json").read_text())
+    assert_controls_opposite(data)
+    claims = {c["id"]: c for c in data["claims"]}
     for claim_id in ("C001-04", "C001-06"):
         assert claims[claim_id]["verdict"] == "not run"
         assert "synthetic series" in claims[claim_id]["evidence"]
         assert "this run observed" in claims[claim_id]["evidence"]
-    for claim_id in ("C001-01", "C001-02", "C001-05"):  # they count the source's own rows
+    for claim_id in ("C001-01", "C001-02"):  # they count the source's own rows
         assert claims[claim_id]["verdict"] == "not run"
         assert "source's SBUX.csv" in claims[claim_id]["evidence"]
     assert claims["C001-07"]["verdict"] == "confirmed"  # one time step: true of any prices
@@ -46,9 +56,15 @@ def test_on_prices_of_your_own_the_claims_about_the_sources_data_are_not_run(tmp
     frame.to_csv(csv, index=False)
     result, folder = run_quick("07_stock_volume", tmp_path / "results", "--csv", csv)
     assert result.returncode == 0, result.stdout + result.stderr
-    claims = {c["id"]: c for c in json.loads((folder / "metrics.json").read_text())["claims"]}
-    for claim_id in ("C001-01", "C001-02", "C001-05"):
+    data = json.loads((folder / "metrics.json").read_text())
+    assert_controls_opposite(data)
+    claims = {c["id"]: c for c in data["claims"]}
+    for claim_id in ("C001-01", "C001-02"):
         assert claims[claim_id]["verdict"] == "not run", claim_id
         assert "this run observed" in claims[claim_id]["evidence"]
     assert '"rows": 1200' in claims["C001-01"]["evidence"]
-    assert claims["C001-04"]["verdict"] in ("confirmed", "refuted")  # checked on your data
+    # Measured seed by seed on the source's prices: on yours the comparison is reported, not
+    # judged against those expectations.
+    for claim_id in ("C001-04", "C001-06"):
+        assert claims[claim_id]["verdict"] == "not run", claim_id
+        assert "this run observed" in claims[claim_id]["evidence"]

@@ -143,10 +143,13 @@ def test_the_torch_build_is_read_without_importing_torch():
 def test_a_build_expectation_follows_the_installed_build(monkeypatch):
     record = catalogue.record_of("K3-09")
     trait = record.by_build["torch"].trait
-    for installed, verdict in [(True, "refuted"), (False, "confirmed")]:
+    # Refuted on either build (a file saved on torch names torch's own Adam class), for a
+    # reason of each build's: with triton the reload on TensorFlow also kills the process.
+    for installed, cause in [(True, "SIGSEGV"), (False, "loads elsewhere only where torch")]:
         monkeypatch.setitem(builds.BUILD_TRAITS, trait, lambda i=installed: i)
         expected = record.expected("torch")
-        assert expected.verdict == verdict and "measured with" in expected.why
+        assert expected.verdict == "refuted" and "measured with" in expected.why
+        assert cause in expected.why
     # The same claim on another backend has no build-specific expectation.
     assert record.expected("tensorflow").why is None
 

@@ -1,9 +1,16 @@
 import numpy as np
 import pytest
 
-from lstm_lab.data.stocks import FEATURES, look_back_windows, read_prices, synthetic_prices
+from lstm_lab.data.stocks import (
+    FEATURES,
+    csv_layout,
+    first_days,
+    look_back_windows,
+    read_prices,
+    synthetic_prices,
+)
 from lstm_lab.errors import BadInput
-from lstm_lab.models.stock import pytorch_parameter_count, stock_volume_lstm
+from lstm_lab.models.stock import layer_parameters, pytorch_parameter_count, stock_volume_lstm
 
 from conftest import run_python, shared_file
 
@@ -14,6 +21,15 @@ def test_the_seeds_csv_reads_as_253_days():
     frame = read_prices(shared_file("SBUX.csv"))
     assert frame.shape == (253, 6) and list(frame.columns) == [*FEATURES, "Volume"]
     assert frame.index.is_monotonic_increasing and frame["Volume"].iloc[0] == 4921900
+
+
+def test_the_csv_layout_is_what_pandas_reads_and_a_cut_file_has_fewer_rows(tmp_path):
+    path = shared_file("SBUX.csv")
+    columns = ["Date", *FEATURES, "Volume"]
+    assert csv_layout(path) == {"rows": 253, "columns": columns}
+    cut = first_days(path, 200, tmp_path / "cut.csv")
+    assert csv_layout(cut) == {"rows": 200, "columns": columns}
+    assert read_prices(cut).index[-1] == read_prices(path).index[199]
 
 
 @pytest.mark.parametrize(
@@ -73,6 +89,12 @@ def test_look_back_windows_end_on_their_target_day():
 
 def test_parameter_counts_keras_and_pytorch():
     assert stock_volume_lstm().count_params() == 577
+    assert layer_parameters(stock_volume_lstm()) == [
+        ("LSTM", 64),
+        ("ReLU", 0),
+        ("Dense", 384),
+        ("Dense", 129),
+    ]
     assert pytorch_parameter_count() == 585
     torch = pytest.importorskip("torch")
     lstm = torch.nn.LSTM(5, 2, batch_first=True)

@@ -1,5 +1,6 @@
 """Daily stock prices (Date, Open, High, Low, Close, Adj Close, Volume), read and checked with
-pandas, or generated; scaled and split the way source C001 does (claims C001-01 … C001-07)."""
+pandas, or generated; scaled and split the way source C001 does (claims C001-01 … C001-04, C001-06,
+C001-07)."""
 
 from pathlib import Path
 
@@ -44,6 +45,24 @@ def prices_in(data_dir):
         return None
     path = Path(data_dir) / PRICES_FILE_NAME
     return path if path.exists() else None
+
+
+def csv_layout(path):
+    """C001-01: what pandas reads from the CSV as it is: ``{"rows": data rows, "columns":
+    names in file order}`` (nothing selected, renamed or checked)."""
+    import pandas as pd
+
+    frame = pd.read_csv(path)
+    return {"rows": len(frame), "columns": [str(name) for name in frame.columns]}
+
+
+def first_days(path, days, target):
+    """Copy the header and the first ``days`` data lines of the CSV ``path`` to ``target``
+    (a shorter file of the same prices, for a claim's control); returns ``target``."""
+    with open(path, encoding="utf-8") as file:
+        lines = file.read().splitlines()
+    Path(target).write_text("\n".join(lines[: days + 1]) + "\n", encoding="utf-8")
+    return Path(target)
 
 
 def read_prices(path):

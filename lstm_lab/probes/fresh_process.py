@@ -127,10 +127,11 @@ def describe_death(returncode, stderr, timed_out_after=None):
     return f"{head}: {lines[-1]}" if lines else f"{head}, no output"
 
 
-def run_json(arguments, timeout=300, env=None):
-    """Run ``python -X faulthandler ARGUMENTS`` and return the last JSON object it printed
-    on a line of its own, or ``{"error": cause}`` (:func:`describe_death`) when it died,
-    printed nothing, or did not finish within ``timeout`` seconds."""
+def run_json_lines(arguments, timeout=300, env=None):
+    """Run ``python -X faulthandler ARGUMENTS``: ``(answers, error)``, every JSON object it
+    printed on a line of its own, in order, and None, or the cause (:func:`describe_death`)
+    when it died, printed no answer, or did not finish within ``timeout`` seconds; what it
+    printed before it died still comes back."""
     child = subprocess.Popen(
         [sys.executable, "-X", "faulthandler", *arguments],
         stdout=subprocess.PIPE,
@@ -149,10 +150,25 @@ def run_json(arguments, timeout=300, env=None):
         except subprocess.TimeoutExpired:
             child.kill()
             stdout, stderr = child.communicate()
-    answers = [line for line in stdout.splitlines() if line.startswith("{")]
-    if child.returncode == 0 and answers and timed_out_after is None:
-        try:
-            return json.loads(answers[-1])
-        except json.JSONDecodeError:
-            return {"error": f"exit 0 with a line that is not JSON: {answers[-1][:200]}"}
-    return {"error": describe_death(child.returncode, stderr, timed_out_after)}
+    answers, unreadable = [], None
+    for line in stdout.splitlines():
+        if line.startswith("{"):
+            try:
+                answers.append(json.loads(line))
+                unreadable = None
+            except json.JSONDecodeError:
+                unreadable = line  # an answer only if a readable one follows
+    if child.returncode == 0 and timed_out_after is None:
+        if unreadable is not None:
+            return answers, f"exit 0 with a line that is not JSON: {unreadable[:200]}"
+        if answers:
+            return answers, None
+    return answers, describe_death(child.returncode, stderr, timed_out_after)
+
+
+def run_json(arguments, timeout=300, env=None):
+    """Run ``python -X faulthandler ARGUMENTS`` and return the last JSON object it printed
+    on a line of its own, or ``{"error": cause}`` (:func:`describe_death`) when it died,
+    printed nothing, or did not finish within ``timeout`` seconds."""
+    answers, error = run_json_lines(arguments, timeout, env)
+    return {"error": error} if error else answers[-1]

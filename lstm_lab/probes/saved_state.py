@@ -1,15 +1,17 @@
 """Stateful layers under ``fit``, through saving, and across backends (claims K3-05, K3-07,
-K3-09; experiment 09).
+K3-09; experiment 09). Each probe takes the option that turns it into its claim's control.
 
 K3-09 needs a second process per backend, since Keras fixes its backend when it is first
-imported: :func:`reload_on` runs ``python -m lstm_lab.probes.saved_state MODEL --backend B``,
-which reloads a saved model there and prints its predictions' difference as JSON.
+imported: :func:`reload_on` runs ``python -m lstm_lab.probes.saved_state PREDICTIONS MODEL...
+--backend B``, which reloads each saved model there and prints its predictions' difference
+from the saved ones as one JSON line per model.
 """
 
 import importlib.util
 import json
 import sys
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +20,14 @@ from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import BACKEND, keras, to_numpy
 from lstm_lab.builds import environment_line
 from lstm_lab.errors import error_summary
-from lstm_lab.probes.fresh_process import run_json
+from lstm_lab.probes.fresh_process import run_json_lines
 from lstm_lab.training.states import reset_rnn_states
 
 BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+SAME_STATE = 1e-5  # float32: the same state computed by fit's graph and by plain calls
 
 
-def _stateful_model(kind, units, batch_size, steps, features, seed):
+def _stateful_model(kind, units, batch_size, steps, features, seed, optimizer="adam"):
     keras.utils.set_random_seed(seed)
     layer = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}[kind]
     model = keras.Sequential(
@@ -34,75 +37,94 @@ def _stateful_model(kind, units, batch_size, steps, features, seed):
             keras.layers.Dense(1),
         ]
     )
-    model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer=optimizer, loss="mse")
     return model
 
 
-def probe_stateful_fit(units=4, batch_size=2, batches=3, steps=5, features=3, seed=0):
-    """K3-05: ``fit`` one epoch of a stateful LSTM and GRU (no shuffling, no reset). Per
-    layer: does fit run (or what it raises), and the largest |state| after it: zero means the
-    state was not carried from batch to batch. For comparison, the largest |state| after
-    ``predict_on_batch`` and after plain calls on the same batches in order."""
+def _state(layer):
+    return np.concatenate([to_numpy(s).ravel() for s in layer.states])
+
+
+class _ResetBeforeEachBatch(keras.callbacks.Callback):
+    def on_train_batch_begin(self, batch, logs=None):
+        reset_rnn_states(self.model)
+
+
+def probe_stateful_fit(way="fit", units=4, batch_size=2, batches=3, steps=5, features=3, seed=0):
+    """K3-05: ``fit`` a stateful LSTM and a GRU one epoch of ``batches`` batches (no
+    shuffling; learning rate 0, so that the weights stay those the reference runs with);
+    ``way="fit, reset before each batch"``: a callback zeroes the state before each batch,
+    the control, which carries nothing. Per layer: does the state it ends with equal the
+    one plain calls carry through every batch from zeros (and differ from the last batch's
+    alone), the two differences, or what fit raised."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch_size * batches, steps, features)).astype(np.float32)
     y = rng.normal(size=(batch_size * batches, 1)).astype(np.float32)
     batches = [x[start : start + batch_size] for start in range(0, len(x), batch_size)]
     result = {}
     for kind in ("LSTM", "GRU"):
-        model = _stateful_model(kind, units, batch_size, steps, features, seed)
+        optimizer = keras.optimizers.SGD(learning_rate=0.0)
+        model = _stateful_model(kind, units, batch_size, steps, features, seed, optimizer)
         layer = model.get_layer("recurrent")
-
-        def largest_state(layer=layer):
-            return max(float(np.max(np.abs(to_numpy(s)))) for s in layer.states)
-
+        callbacks = [_ResetBeforeEachBatch()] if "reset" in way else []
         try:
-            model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
-            result[f"{kind}: fit runs"] = True
-            result[f"{kind}: largest |state| after fit"] = largest_state()
-        except Exception as raised:  # what Keras raises is the observation
-            result[f"{kind}: fit runs"] = False
-            result[f"{kind}: fit error"] = error_summary(raised)
-        for way, call in [("predict_on_batch", model.predict_on_batch), ("calls", model)]:
-            reset_rnn_states(model)
-            for batch in batches:
-                to_numpy(call(batch))
-            result[f"{kind}: largest |state| after {way}"] = largest_state()
+            model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0,
+                      callbacks=callbacks)  # fmt: skip
+        except Exception as error:  # what Keras raises is the observation
+            result[f"{kind}: ends with the carried state"] = False
+            result[f"{kind}: {way} raised"] = error_summary(error)
+            continue
+        ended = _state(layer)
+        reset_rnn_states(model)
+        for batch in batches:
+            to_numpy(model(batch))
+        carried = _state(layer)
+        reset_rnn_states(model)
+        to_numpy(model(batches[-1]))
+        last_alone = _state(layer)
+        from_carried = float(np.max(np.abs(ended - carried)))
+        from_last = float(np.max(np.abs(ended - last_alone)))
+        result[f"{kind}: ends with the carried state"] = from_carried <= SAME_STATE < from_last
+        result[f"{kind}: |state - carried state|"] = from_carried
+        result[f"{kind}: |state - last batch's alone|"] = from_last
     return result
 
 
-def probe_saved_state(folder, units=4, steps=5, features=3, seed=0):
+def probe_saved_state(folder, units=4, steps=5, features=3, seed=0, reload=True):
     """K3-07: a stateful LSTM fed one batch (so its state is not zero), saved as ``.keras``
-    and reloaded. Is the state among the layer's weights, and does the reloaded model start
-    from zeros (its first output equals the original's right after a reset)?"""
+    and reloaded (``reload=False``: the control, the saved model itself, its state kept). Is
+    the state among the layer's weights, and is the model's next output the one from a zero
+    state (the original's right after a reset)?"""
     x = np.random.default_rng(seed).normal(size=(1, steps, features)).astype(np.float32)
     model = _stateful_model("LSTM", units, 1, steps, features, seed)
     to_numpy(model(x))
     layer = model.get_layer("recurrent")
-    state_before_saving = max(float(np.max(np.abs(to_numpy(s)))) for s in layer.states)
+    state_when_saved = float(np.max(np.abs(_state(layer))))
+    weights = {id(weight) for weight in layer.weights}
     path = Path(folder) / "stateful.keras"
     model.save(path)
     with warnings.catch_warnings():  # the never-used optimizer's variables: not the question
         warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
-        reloaded = keras.saving.load_model(path)
-    reloaded_first = to_numpy(reloaded(x))
-    continued = to_numpy(model(x))
+        subject = keras.saving.load_model(path) if reload else model
+    next_output = to_numpy(subject(x))
     reset_rnn_states(model)
     after_reset = to_numpy(model(x))
     return {
+        "the state is not among the layer's weights": not any(
+            id(state) in weights for state in layer.states
+        ),
         "weights of the LSTM layer": len(layer.weights),
-        "largest |state| when saved": state_before_saving,
-        "reloaded first output - output after a reset": max_abs_difference(
-            reloaded_first, after_reset
-        ),
-        "reloaded first output - output continuing the state": max_abs_difference(
-            reloaded_first, continued
-        ),
+        "largest |state| when saved": state_when_saved,
+        "next output - output from a zero state": max_abs_difference(next_output, after_reset),
     }
 
 
 def save_trained_model(folder, units=8, samples=64, steps=10, features=3, seed=0):
-    """K3-09: a small LSTM regressor trained 2 epochs on this backend, saved as
-    ``<folder>/<backend>.keras`` with its test input and predictions beside it."""
+    """K3-09: a small LSTM regressor trained 2 epochs on this backend, saved in ``folder`` as
+    ``<backend>.keras``, with its test input and predictions in ``<backend>.npz``; beside it,
+    the same model before training (``-untrained``, the control: its predictions are known
+    to differ) and trained but saved without its optimizer (``-uncompiled``). Returns
+    ``{name: path}``."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(samples, steps, features)).astype(np.float32)
     y = x[:, -1, :1] + x[:, 0, 1:2]
@@ -111,42 +133,82 @@ def save_trained_model(folder, units=8, samples=64, steps=10, features=3, seed=0
         [keras.Input((steps, features)), keras.layers.LSTM(units), keras.layers.Dense(1)]
     )
     model.compile(optimizer="adam", loss="mse")
+    folder = Path(folder)
+    paths = {"predictions": folder / f"{BACKEND}.npz"}
+    paths["untrained"] = folder / f"{BACKEND}-untrained.keras"
+    model.save(paths["untrained"])
     model.fit(x, y, batch_size=16, epochs=2, verbose=0)
-    path = Path(folder) / f"{BACKEND}.keras"
-    model.save(path)
-    np.savez(path.with_suffix(".npz"), x=x, predictions=model.predict(x, verbose=0))
-    return path
+    paths["trained"] = folder / f"{BACKEND}.keras"
+    model.save(paths["trained"])
+    uncompiled = keras.Sequential(
+        [keras.Input((steps, features)), keras.layers.LSTM(units), keras.layers.Dense(1)]
+    )
+    uncompiled.set_weights(model.get_weights())
+    paths["uncompiled"] = folder / f"{BACKEND}-uncompiled.keras"
+    uncompiled.save(paths["uncompiled"])
+    np.savez(paths["predictions"], x=x, predictions=model.predict(x, verbose=0))
+    return paths
 
 
-def reload_on(model_path, backend, timeout=300):
-    """Reload ``model_path`` on ``backend`` in a fresh process: ``{"max difference": d}``
-    against the saved predictions, ``{"error": ...}`` (what Keras raised, or why the process
-    died, with the versions involved), or ``{"not run": reason}`` when that backend is not
-    installed."""
+def saved_optimizer(path):
+    """The optimizer class a ``.keras`` file names (``"module.Class"``), or None."""
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))
+    optimizer = (config.get("compile_config") or {}).get("optimizer")
+    if not isinstance(optimizer, dict):
+        return optimizer
+    return f"{optimizer.get('module')}.{optimizer.get('class_name')}"
+
+
+def reload_each(predictions, models):
+    """Reload each model in this process and compare its predictions with the saved ones:
+    ``{file name: {"max difference": d} or {"error": what Keras raised}}``."""
+    return {Path(model).name: _reload(predictions, model) for model in models}
+
+
+def reload_on(paths, backend, timeout=300):
+    """Reload the models of :func:`save_trained_model` (``paths``) on ``backend``: in this
+    process on this backend, else in a fresh one, controls first, so that a process that
+    dies on the model leaves their answers. ``{file name: {"max difference": d} or {"error":
+    ...}}`` (what Keras raised, or why the process died, with the versions involved), or
+    ``{"not run": reason}`` when that backend is not installed."""
+    models = [paths["uncompiled"], paths["untrained"], paths["trained"]]
+    if backend == BACKEND:
+        return reload_each(paths["predictions"], models)
     if importlib.util.find_spec(BACKEND_MODULES[backend]) is None:
         return {"not run": f"{backend} is not installed"}
-    result = run_json(
-        ["-m", "lstm_lab.probes.saved_state", str(model_path), "--backend", backend],
-        timeout=timeout,
+    arguments = ["-m", "lstm_lab.probes.saved_state", str(paths["predictions"])]
+    answers, error = run_json_lines(
+        [*arguments, *map(str, models), "--backend", backend], timeout=timeout
     )
-    if "error" in result:
-        result["error"] += f" [{environment_line(backend)}]"
-    return result
+    found = {answer.pop("file"): answer for answer in answers if "file" in answer}
+    return {
+        Path(model).name: found.get(
+            Path(model).name, {"error": f"{error} [{environment_line(backend)}]"}
+        )
+        for model in models
+    }
 
 
-def _reload_and_compare(model_path):
-    model_path = Path(model_path)
-    saved = np.load(model_path.with_suffix(".npz"))
+def _reload(predictions, model_path):
+    saved = np.load(predictions)
     try:
-        model = keras.saving.load_model(model_path)
-        predictions = model.predict(saved["x"], verbose=0)
-        result = {"max difference": max_abs_difference(predictions, saved["predictions"])}
-    except Exception as raised:  # what Keras raises is the observation
-        result = {"error": error_summary(raised)}
-    print(json.dumps(result))
+        with warnings.catch_warnings():  # the untrained model's unbuilt optimizer: not the question
+            warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            model = keras.saving.load_model(model_path)
+        reloaded = model.predict(saved["x"], verbose=0)
+        return {"max difference": max_abs_difference(reloaded, saved["predictions"])}
+    except Exception as error:  # what Keras raises is the observation
+        return {"error": error_summary(error)}
 
 
 if __name__ == "__main__":
-    # python -m lstm_lab.probes.saved_state MODEL.keras --backend B (the backend is read by
-    # lstm_lab.backend from the command line)
-    _reload_and_compare(sys.argv[1])
+    # python -m lstm_lab.probes.saved_state PREDICTIONS.npz MODEL.keras... --backend B (the
+    # backend is read by lstm_lab.backend from the command line); one line per model, each
+    # written at once, so that a process that dies later keeps the earlier answers
+    arguments = (
+        sys.argv[1 : sys.argv.index("--backend")] if "--backend" in sys.argv else sys.argv[1:]
+    )
+    for model_path in arguments[1:]:
+        answer = {"file": Path(model_path).name, **_reload(arguments[0], model_path)}
+        print(json.dumps(answer), flush=True)

@@ -21,6 +21,13 @@ except ModuleNotFoundError:  # Python 3.10
 
 FOLDER = Path(__file__).resolve().parent
 
+# What a source states that the lab cannot check with a control (its own settings or
+# drawings): no claim, but a line of the experiment's set-up section, which says so.
+SETTINGS = {
+    "C001-05": "07's set-up: the figure of actual and predicted volume, split at day 200, is "
+    "the lab's own drawing of the source's plot; nothing about it could come out otherwise",
+}
+
 
 def _expected(entry):
     return entry["verdict"], entry["why"]
