@@ -8,7 +8,7 @@ Keras's initialisers changed between versions. We recover the weights behind the
 instead, by least squares, and reproduce every printed number on Keras 3. Then the
 same relations for GRU and SimpleRNN, and the article's gate equations in NumPy.
 
-Claims: C002-06 … C002-12, L-01-01, L-01-02 (shared/claims.md).
+Claims: those of experiment 01 in lstm_lab/claims/catalogue/ (each beside its control).
 
     python experiments/01_return_sequences_and_state.py                  # full, about 15 s
     python experiments/01_return_sequences_and_state.py --profile quick

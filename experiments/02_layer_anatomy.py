@@ -9,7 +9,7 @@ installed but fails to import makes those claims errors). The shape table assert
 cell against rules stated in lstm_lab/probes/anatomy.py. Each claim's control is the same
 probe on a configuration whose outcome is known to be the opposite.
 
-Claims: C000-05 … C000-08, C003-01 … C003-03, L-02-01 … L-02-03 (shared/claims.md).
+Claims: those of experiment 02 in lstm_lab/claims/catalogue/ (each beside its control).
 
     python experiments/02_layer_anatomy.py                  # full, about 30 s
     python experiments/02_layer_anatomy.py --profile quick

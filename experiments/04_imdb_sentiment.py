@@ -9,7 +9,7 @@ training reviews (the post validates on the test set), the test set is scored on
 the end, and TF-IDF + logistic regression stands beside the LSTM: the old Keras
 imdb_lstm example warned that this data set is too small for an LSTM to beat it.
 
-Claims: C002-01 … C002-05 (shared/claims.md).
+Claims: those of experiment 04 in lstm_lab/claims/catalogue/ (each beside its control).
 
     python experiments/04_imdb_sentiment.py                   # Keras's imdb.npz, or the raw archive
     python experiments/04_imdb_sentiment.py --imdb PATH/aclImdb_v1.tar.gz \\

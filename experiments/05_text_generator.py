@@ -8,7 +8,7 @@ different lengths need masking. We train that model on Alice's Adventures in Won
 models of the same split, generate text one character at a time with a stateful copy of
 the weights, and check that this gives exactly the full-sequence pass.
 
-Claims: C004-08, C004-09, C004-10 (shared/claims.md).
+Claims: those of experiment 05 in lstm_lab/claims/catalogue/ (each beside its control).
 
     python experiments/05_text_generator.py                      # Alice (downloaded once, cached)
     python experiments/05_text_generator.py --corpus my_book.txt

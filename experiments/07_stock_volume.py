@@ -9,8 +9,7 @@ day's prices: a regression, not a forecast. Here: the same pipeline in Keras, it
 in Volume units against three baselines, the scalers fit on the training rows only,
 and look-back windows instead of one day.
 
-Claims: C001-01 … C001-04, C001-06, C001-07 (shared/claims.md); each beside a control, the same
-probe on a configuration whose outcome is known to be the opposite.
+Claims: those of experiment 07 in lstm_lab/claims/catalogue/ (each beside its control).
 
     python experiments/07_stock_volume.py --csv PATH/SBUX.csv     # the source's data
     python experiments/07_stock_volume.py                         # a generated series

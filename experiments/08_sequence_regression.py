@@ -8,7 +8,7 @@ and last-step heads on the source's two sentences, what the ReLU head does, and 
 generated task comparing per-token, last-step, mean-pooled and bidirectional heads with
 masked padding.
 
-Claims: C000-01 … C000-04 (shared/claims.md).
+Claims: those of experiment 08 in lstm_lab/claims/catalogue/ (each beside its control).
 
     python experiments/08_sequence_regression.py
     python experiments/08_sequence_regression.py --profile quick

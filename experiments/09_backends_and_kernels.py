@@ -7,7 +7,7 @@ CUDA GPU, the generic loop elsewhere). This experiment checks each promise on th
 backend and device it is given; a check that needs a GPU is recorded as not run on a
 machine without one. `python -m lstm_lab conformance` puts the backends side by side.
 
-Claims: K3-01 … K3-10 (shared/claims.md), each beside a control: the same probe, refuted.
+Claims: those of experiment 09 in lstm_lab/claims/catalogue/ (each beside its control).
 
     python experiments/09_backends_and_kernels.py --backend jax   # about 30 s on a CPU
     python experiments/09_backends_and_kernels.py --profile quick
