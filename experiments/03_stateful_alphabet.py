@@ -7,7 +7,7 @@ after each of 300 epochs. The answer says the model learned positions, not
 letters, and that rotations of the alphabet (or a plain feed-forward network)
 would teach the next letter from any start.
 
-Claims: C004-01 … C004-07, C004-11 and L-03-01 (shared/claims.md).
+Claims: those of experiment 03 in lstm_lab/claims/catalogue/ (each beside its control).
 
     python experiments/03_stateful_alphabet.py                    # full, about 30 s
     python experiments/03_stateful_alphabet.py --profile quick    # smoke run
@@ -16,17 +16,16 @@ Claims: C004-01 … C004-07, C004-11 and L-03-01 (shared/claims.md).
 import numpy as np
 
 from lstm_lab.backend import BACKEND, keras
-from lstm_lab.claims.compare import same_labels, within
+from lstm_lab.claims.compare import Comparison, same_error, same_labels, within
 from lstm_lab.data.alphabet import (
     ALPHABET,
     N_LETTERS,
-    STEPS,
+    ROTATIONS_EXPLAINED,
     correct_next_letters,
     letter_index,
     letters,
     next_letter_pairs,
     rotated_sequences,
-    rotation_indices,
     tutorial_sequence,
 )
 from lstm_lab.experiment import Experiment, run
@@ -37,7 +36,7 @@ from lstm_lab.models.alphabet import (
     stateful_alphabet_lstm,
 )
 from lstm_lab.probes import stateful
-from lstm_lab.probes.keras2_calls import probe_keras2_calls
+from lstm_lab.probes.keras2_calls import outcome, probe_keras2_calls, unknown_errors
 from lstm_lab.report.figures import correctness_heatmap, training_curves
 from lstm_lab.report.markdown import format_named, markdown_table
 from lstm_lab.training.loops import compiled_fit, how_compiled_fit_trains
@@ -69,6 +68,7 @@ def main(argv=None):
     lab.reseed("tutorial model")
     x, y = tutorial_sequence()
     tutorial = stateful_alphabet_lstm(units=50, batch_size=1)
+    initial_weights = tutorial.get_weights()
     tutorial_history = compiled_fit(tutorial, x, y, epochs=epochs, batch_size=1)
     lab.show_history(tutorial_history, every=50)
 
@@ -83,10 +83,19 @@ def main(argv=None):
     rows_like_from_a = int(np.sum(np.all(tutorial_grid == tutorial_grid[0], axis=1)))
     lab.progress(f"accuracy from A {accuracy_from_a:.3f}; from K: K -> {' -> '.join(from_k)}")
 
+    # The controls of C004-01 and C004-02: the same model before training, probed the same way.
+    untrained = stateful_alphabet_lstm(units=50, batch_size=1)
+    untrained.set_weights(initial_weights)
+    reset_rnn_states(untrained)
+    control_accuracy = untrained.evaluate(x, y, batch_size=1, verbose=0)[1]
+    control_from_k = letters(free_running(untrained, letter_index("K"), steps=5))
+
     report.check("C004-01", documented=1.0, observed=round(float(accuracy_from_a), 6),
+                 control=round(float(control_accuracy), 6),
                  evidence="model.evaluate on the 25 pairs after a reset; free-running from A "
                  f"gets {int(tutorial_right[0].sum())}/25 right")
     report.check("C004-02", documented="BCDEF", observed=from_k, compare=same_labels,
+                 control=control_from_k,
                  evidence=f"the first prediction after a reset is 'B' for "
                  f"{first_after_reset.count('B')} of the 26 start letters (first predictions "
                  f"A…Z: {first_after_reset}); {rows_like_from_a} of the 26 free-running "
@@ -110,21 +119,22 @@ def main(argv=None):
     rotation_right = correct_next_letters(rotation_grid)
     lab.progress(f"free-running, all starts: tutorial {tutorial_right.sum()}/650, "
                  f"rotations {rotation_right.sum()}/650")
+    # Control: the tutorial's model, trained from A only, evaluated the same way.
     report.check("C004-03", documented=tutorial_right.size, observed=int(rotation_right.sum()),
+                 control=int(tutorial_right.sum()),
                  evidence=f"right steps of {tutorial_right.size} (26 starts x 25 free-running "
                  f"steps); the tutorial's model gets {tutorial_right.sum()}: see the two heat maps")
     for name, grid, right, label in [
-        ("accuracy_by_start_tutorial", tutorial_grid, tutorial_right,
-         "Tutorial model (trained from A only)"),
-        ("accuracy_by_start_rotations", rotation_grid, rotation_right,
-         "Fixed model (trained on all 26 rotations)"),
+        ("tutorial", tutorial_grid, tutorial_right, "Tutorial model (trained from A only)"),
+        ("rotations", rotation_grid, rotation_right, "Fixed model (trained on all 26 rotations)"),
     ]:
         fig = correctness_heatmap(
             right, list(ALPHABET), f"{label}: reset, feed the start letter, then its predictions",
             xlabel="free-running step (cell: the predicted letter)", ylabel="start letter",
             cell_text=np.array(list(ALPHABET))[grid],
         )
-        report.figure(name, fig, f"{label}: next-letter predictions from every start letter")
+        report.figure(f"accuracy_by_start_{name}", fig,
+                      f"{label}: next-letter predictions from every start letter")
     curves = {"tutorial (batch 1, from A)": tutorial_history["loss"],
               "rotations (batch 26)": rotation_history["loss"]}
     figure = training_curves(curves, "Training loss per epoch", "cross-entropy", log_y=True)
@@ -135,61 +145,63 @@ def main(argv=None):
     lab.progress(f"training a Dense softmax layer on the 26 one-hot pairs, {epochs} epochs")
     lab.reseed("dense model")
     x_pairs, y_pairs = next_letter_pairs()
-    dense = next_letter_dense()
+    dense, truth = next_letter_dense(), np.argmax(y_pairs, axis=-1)
+    untrained_accuracy = float(np.mean(np.argmax(dense.predict(x_pairs, verbose=0), -1) == truth))
     dense_history = compiled_fit(dense, x_pairs, y_pairs, epochs=epochs, batch_size=N_LETTERS)
     lab.show_history(dense_history, every=50)
     dense_predictions = np.argmax(dense.predict(x_pairs, verbose=0), axis=-1)
-    dense_accuracy = float(np.mean(dense_predictions == np.argmax(y_pairs, axis=-1)))
-    report.check("C004-04", documented=1.0, observed=dense_accuracy,
+    dense_accuracy = float(np.mean(dense_predictions == truth))
+    report.check("C004-04", documented=1.0, observed=dense_accuracy, control=untrained_accuracy,
+                 control_evidence="the same Dense layer before training",
                  evidence=f"one Dense(26, softmax) layer, {dense.count_params()} parameters, "
                  f"Adam, full batch; predicted next letters A…Z: {letters(dense_predictions)}")
 
     # ## 4. What `stateful` does, numerically (every probe's weights and inputs from --seed)
     lab.progress("probing stateful semantics on small LSTM layers")
-    carry = stateful.probe_carry_over(seed=lab.seed_for("C004-05 probe"))
-    report.check(
-        "C004-05",
-        documented={"stateful: second call differs": True,
-                    "stateful: after reset_state() equals first call": True,
-                    "stateless: calls equal": True},
-        observed={
-            "stateful: second call differs": carry["stateful: second call - first call"] > EQUAL,
-            "stateful: after reset_state() equals first call":
-                carry["stateful: after reset_state() - first call"] <= EQUAL,
-            "stateless: calls equal": carry["stateless: second call - first call"] <= EQUAL,
-        },
-        tolerance=f"equal: max abs difference <= {EQUAL:g}",
-        evidence="max abs differences " + format_named(carry),
-    )
+    seed = lab.seed_for("C004-05 probe")
+    carry = {kind: stateful.probe_carry_over(kind == "stateful", seed=seed)
+             for kind in ("stateful", "stateless")}
+    carries = {kind: {"the second call differs": d["second call - first call"] > EQUAL,
+                      "after reset_state() it equals the first":
+                          d["after reset_state() - first call"] <= EQUAL}
+               for kind, d in carry.items()}
+    report.check("C004-05", documented=dict.fromkeys(carries["stateful"], True),
+                 observed=carries["stateful"], control=carries["stateless"],
+                 tolerance=f"equal: max abs difference <= {EQUAL:g}",
+                 evidence="max abs differences " + format_named(carry["stateful"]),
+                 control_evidence="max abs differences " + format_named(carry["stateless"]))
     rows = stateful.probe_rows_continue(seed=lab.seed_for("C004-06 probe"))
-    rolled = rows["chunked with rows rolled by one - one pass"]
     report.check("C004-06", documented=0.0, observed=rows["chunked - one pass"],
-                 compare=within(EQUAL),
+                 compare=within(EQUAL), control=rows["chunked with rows rolled by one - one pass"],
                  evidence="batch of 4 independent sequences, 12 steps fed as 3 chunks of 4 to a "
-                 "stateful layer vs one stateless pass; with the rows of later chunks rolled by "
-                 f"one the max difference is {rolled:.3g}: the state is paired by row position")
+                 "stateful layer vs one stateless pass: the state is paired by row position")
     long = stateful.probe_long_sequence(seed=lab.seed_for("C004-07 probe"))
     report.check("C004-07", documented=0.0, observed=long["chunked - one pass"],
                  compare=within(EQUAL),
-                 evidence="one 120-step sequence fed 10 steps at a time vs one pass; the second "
-                 f"chunk fed after a reset differs by "
-                 f"{long['second chunk after a reset - one pass']:.3g}")
-    other_batch = stateful.probe_other_batch_size(seed=lab.seed_for("L-03-01 probe"))
-    since = ".".join(map(str, stateful.BATCH_SIZE_CHECK_SINCE))
-    report.check("L-03-01", documented=True, observed=other_batch["raised"],
-                 evidence=f"{other_batch['error']} (Keras {keras.__version__}; raised since Keras "
-                 f"{since}, keras-team/keras#21742; 3.0–3.11 broadcast a batch of 1 silently, "
-                 "keras-team/keras#21183)")
+                 control=long["chunked with a reset before each chunk - one pass"],
+                 evidence="one 120-step sequence fed 10 steps at a time vs one pass")
+    # A batch of 1 (once broadcast silently, results/findings.md) and of 2; control: of 4.
+    sizes = stateful.probe_batch_sizes(4, fed=(1, 2, 4), seed=lab.seed_for("L-03-01 probe"))
+    report.check("L-03-01", documented=report.expected_error("L-03-01"),
+                 observed={k: v for k, v in sizes.items() if k != "batch of 4"},
+                 compare=each_case(same_error), control={"batch of 4": sizes["batch of 4"]},
+                 evidence=f"a stateful LSTM(8) built for batch 4 (Keras {keras.__version__})" + (
+                     "; the finding stateful_batch_broadcast reproduces (results/findings.md)"
+                     if sizes["batch of 1"] is None else ""))
 
-    # ## 5. The tutorial's Keras 2 calls on the installed Keras
+    # ## 5. The tutorial's Keras 2 calls, each with the error known for it, and the Keras 3 way
     lab.progress("running the tutorial's Keras 2 calls")
     calls = probe_keras2_calls()
-    report.check("C004-11", documented={row["call"]: True for row in calls},
-                 observed={row["call"]: row["runs"] for row in calls},
-                 evidence="; ".join(f"`{row['call']}` -> {row['outcome']}" for row in calls))
+    if unknown_errors(calls):
+        report.failed("C004-11", "; ".join(unknown_errors(calls)))
+    else:
+        report.check("C004-11", documented={row["call"]: "runs" for row in calls},
+                     observed={row["call"]: outcome(row["raised"]) for row in calls},
+                     control={row["call"]: outcome(row["keras3 raised"]) for row in calls},
+                     control_evidence="; ".join(row["keras3"] for row in calls))
 
     # ## Report
-    report.section("How the fix is defined", ROTATION_TEXT)
+    report.section("How the fix is defined", ROTATIONS_EXPLAINED)
     report.section("Both models, evaluated the same way", markdown_table(
         ["model", "accuracy from A (tutorial's evaluate)", "free-running right from A",
          "free-running right, all 26 starts", "first prediction after a reset is B"],
@@ -200,13 +212,7 @@ def main(argv=None):
     ))
     report.section(f"The tutorial's Keras 2 calls on Keras {keras.__version__}", markdown_table(
         ["tutorial call (Keras 2)", "on the installed Keras", "Keras 3 way used here"],
-        [[f"`{row['call']}`", row["outcome"], row["keras3"]] for row in calls],
-    ))
-    report.section("Stateful semantics: the measured differences", markdown_table(
-        ["probe", "comparison", "max abs difference"],
-        [[probe, name, f"{value:.3g}"]
-         for probe, values in [("C004-05", carry), ("C004-06", rows), ("C004-07", long)]
-         for name, value in values.items()],
+        [[f"`{row['call']}`", outcome(row["raised"]), row["keras3"]] for row in calls],
     ))
     report.metric("tutorial_epochs", settings["tutorial_epochs"])
     report.metric("rotation_epochs", settings["rotation_epochs"])
@@ -224,20 +230,17 @@ def main(argv=None):
     return lab.finish()
 
 
-ROTATION_TEXT = f"""
-The alphabet is treated as a cycle (Z is followed by A). Rotation *s* starts at letter *s*;
-as a training sequence it has {STEPS} steps, inputs *s, s+1, …, s+24* and targets
-*s+1, …, s+25* (mod 26). Rotation 0 is the tutorial's A→B … Y→Z; every other rotation
-crosses Z→A once. The fixed model is the tutorial's model (stateful LSTM(50), Adam,
-categorical cross-entropy, one letter per batch, reset after every epoch) with batch size
-26: row *s* of every batch is rotation *s*, so each epoch is still {STEPS} optimizer steps.
-Rotation inputs for start A: {letters(rotation_indices()[0][0])}.
+def each_case(compare):
+    """``compare`` on each case of a dict of observations: all agree; a case that plainly
+    disagrees (no exception) refutes; else another exception is a failure (error)."""
+    def judge(documented, observed):
+        results = {case: compare(documented, value) for case, value in observed.items()}
+        detail = "; ".join(f"{case}: {r.failed or r.detail}" for case, r in results.items())
+        refuting = any(not r.agrees and not r.failed for r in results.values())
+        failed = any(r.failed for r in results.values()) and not refuting
+        return Comparison(all(r.agrees for r in results.values()), detail, detail if failed else "")
+    return judge
 
-Both models are evaluated the same way: for every start letter, reset the state, feed the
-letter, then feed back each prediction for {STEPS} steps; a step is right when it predicts
-the next letter of the cycle. The 26 start letters run as the 26 rows of one batch (rows
-never mix; `tests/test_alphabet.py` checks each row against a batch-1 run).
-"""
 
 if __name__ == "__main__":
     run(main)

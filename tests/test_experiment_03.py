@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import expected_verdicts, run_python
+from conftest import assert_controls_opposite, expected_verdicts, run_python
 
 EXPECTED = expected_verdicts("03", profile="quick")  # from the catalogue, on the installed Keras
 
@@ -44,6 +44,7 @@ def test_it_records_every_claim_with_the_expected_verdict(quick_run):
     verdicts = {claim["id"]: claim["verdict"] for claim in data["claims"]}
     assert verdicts == EXPECTED
     assert all(claim["expect"] == claim["verdict"] for claim in data["claims"])
+    assert_controls_opposite(data)
 
 
 def test_the_observations_behind_the_verdicts(quick_run):
@@ -54,6 +55,11 @@ def test_the_observations_behind_the_verdicts(quick_run):
     assert observed["C004-02"] == "BCDEF"
     assert observed["C004-03"] == 650
     assert data["metrics"]["tutorial_free_running_right"] < 100  # it only knows the way from A
+    controls = {claim["id"]: claim["control"]["observed"] for claim in data["claims"]}
+    assert controls["C004-03"] == data["metrics"]["tutorial_free_running_right"]
+    assert controls["L-03-01"] == {"batch of 4": None}
+    assert set(observed["L-03-01"]) == {"batch of 1", "batch of 2"}
+    assert set(controls["C004-11"].values()) == {"runs"}
 
 
 def test_it_writes_two_heat_maps_and_the_migration_table(quick_run):

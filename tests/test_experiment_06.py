@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import run_python
+from conftest import assert_controls_opposite, run_python
 
 
 def test_quick_profile_records_every_claim_as_expected(tmp_path):
@@ -13,9 +13,14 @@ def test_quick_profile_records_every_claim_as_expected(tmp_path):
     verdicts = {c["id"]: c["verdict"] for c in data["claims"]}
     assert result.returncode == 0, result.stdout + result.stderr
     assert verdicts == {
-        "C003-04": "confirmed",
         "C003-05": "confirmed",
         "C003-06": "confirmed",
         "C003-07": "confirmed",
     }
+    assert_controls_opposite(data)
+    markdown = (tmp_path / "06_sine_wave" / "report.md").read_text()
+    assert (
+        "| points per window, start s | 51 on [s, s + 10], s in {0, 1, 2} | 51, s in {0, 1, 2} |"
+        in (markdown)
+    )
     assert (tmp_path / "06_sine_wave" / "roll_out.png").exists()

@@ -20,6 +20,8 @@ def test_clipnorm_clips_each_variable_and_global_clipnorm_all_together():
     assert result["clipnorm - each separately"] <= 1e-6
     assert result["global_clipnorm - jointly"] <= 1e-6
     assert result["each separately - jointly"] > 0.1  # the two definitions really differ
+    # The control: an SGD step without clipping matches neither definition.
+    assert result["no clipping - each separately"] > 0.1 and result["no clipping - jointly"] > 0.1
 
 
 def test_clipping_keeps_the_direction_and_caps_the_norm():
@@ -46,3 +48,8 @@ def test_the_exploding_setup_spikes_without_clipping_and_not_with_it():
     clipped, _ = train_recording(300, seed=7, global_clipnorm=1.0)
     assert not np.all(np.isfinite(plain)) or plain.max() > 100
     assert np.all(np.isfinite(clipped)) and clipped.max() < 10
+
+
+def test_a_usual_initialisation_does_not_spike_without_clipping():
+    plain, _ = train_recording(300, gain=1.0, seed=7)
+    assert np.all(np.isfinite(plain)) and plain.max() < 10

@@ -79,3 +79,20 @@ def correct_next_letters(predictions):
     starts = np.arange(len(predictions))[:, None]
     steps = np.arange(predictions.shape[1])[None, :]
     return predictions == (starts + steps + 1) % N_LETTERS
+
+
+# How the fix is defined, for experiment 03's report.
+ROTATIONS_EXPLAINED = f"""
+The alphabet is treated as a cycle (Z is followed by A). Rotation *s* starts at letter *s*;
+as a training sequence it has {STEPS} steps, inputs *s, s+1, …, s+24* and targets
+*s+1, …, s+25* (mod 26). Rotation 0 is the tutorial's A→B … Y→Z; every other rotation
+crosses Z→A once. The fixed model is the tutorial's model (stateful LSTM(50), Adam,
+categorical cross-entropy, one letter per batch, reset after every epoch) with batch size
+26: row *s* of every batch is rotation *s*, so each epoch is still {STEPS} optimizer steps.
+Rotation inputs for start A: {letters(rotation_indices()[0][0])}.
+
+Both models are evaluated the same way: for every start letter, reset the state, feed the
+letter, then feed back each prediction for {STEPS} steps; a step is right when it predicts
+the next letter of the cycle. The 26 start letters run as the 26 rows of one batch (rows
+never mix; `tests/test_alphabet.py` checks each row against a batch-1 run).
+"""

@@ -51,7 +51,8 @@ def torch_clipped(gradients, threshold, jointly):
 
 
 def probe_clipping(threshold=10.0, seed=0):
-    """Largest differences between Keras's clipping and the two NumPy definitions."""
+    """Largest differences between Keras's clipping (and an SGD step without it, a control) and
+    the two NumPy definitions."""
     rng = np.random.default_rng(seed)
     # Shapes of a SimpleRNN(16) + Dense(1) on one feature; norms from about 3 to about 60.
     shapes, scales = [(1, 16), (16, 16), (16,), (16, 1), (1,)], [15.0, 4.0, 1.0, 2.0, 3.0]
@@ -61,6 +62,7 @@ def probe_clipping(threshold=10.0, seed=0):
     each, jointly = clip_each(gradients, threshold), clip_jointly(gradients, threshold)
     by_clipnorm = keras_clipped(gradients, clipnorm=threshold)
     by_global = keras_clipped(gradients, global_clipnorm=threshold)
+    unclipped = keras_clipped(gradients)  # the control: the same step with neither option
 
     def gap(a, b):
         return max(max_abs_difference(x, y) for x, y in zip(a, b))
@@ -70,6 +72,8 @@ def probe_clipping(threshold=10.0, seed=0):
         "clipnorm - each separately": gap(by_clipnorm, each),
         "global_clipnorm - jointly": gap(by_global, jointly),
         "each separately - jointly": gap(each, jointly),
+        "no clipping - each separately": gap(unclipped, each),
+        "no clipping - jointly": gap(unclipped, jointly),
     }
     per_parameter = torch_clipped(gradients, threshold, jointly=False)
     if per_parameter is not None:

@@ -1,22 +1,20 @@
-"""What ``stateful=True`` does on the installed Keras, measured (claims C004-05 … C004-07).
+"""What ``stateful=True`` does on the installed Keras, measured (claims C004-05 … C004-07,
+L-03-01).
 
-Each probe builds small LSTM layers with the same weights, one stateful and
-one not, feeds them random sequences and returns the largest absolute
-differences between outputs, so a report can show the numbers behind each
+Each probe builds small LSTM layers with the same weights, feeds them random sequences and
+returns the largest absolute differences between outputs (or what a call raised), for the
+claim's configuration and for its control, so a report can show the numbers behind each
 verdict.
 """
+
+from functools import partial
 
 import numpy as np
 
 from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
-from lstm_lab.errors import error_summary
+from lstm_lab.claims.compare import raised
 from lstm_lab.training.states import reset_rnn_states
-
-# Keras 3.0 to 3.11 had no check: a batch of 1 was broadcast over the stored states
-# (keras-team/keras#21183) while a batch of another size failed in the state update;
-# 3.12.0 added the ValueError (keras-team/keras#21742). Measured in results/findings.md.
-BATCH_SIZE_CHECK_SINCE = (3, 12, 0)
 
 
 def lstm_model(units, steps, features, *, stateful, batch_size=None, seed=0):
@@ -31,22 +29,17 @@ def _random_sequences(shape, seed):
     return np.random.default_rng(seed).normal(size=shape).astype(np.float32)
 
 
-def probe_carry_over(units=8, batch_size=2, steps=5, features=3, seed=0):
-    """C004-05: call a stateful and a stateless layer twice on the same batch."""
+def probe_carry_over(stateful, units=8, batch_size=2, steps=5, features=3, seed=0):
+    """C004-05: call a layer (stateful or not, weights drawn from ``seed``) twice on the same
+    batch, then once more after ``reset_state()``."""
     x = _random_sequences((batch_size, steps, features), seed)
-    stateful = lstm_model(units, steps, features, stateful=True, batch_size=batch_size, seed=seed)
-    stateless = lstm_model(units, steps, features, stateful=False, seed=seed)
-    stateless.set_weights(stateful.get_weights())
-
-    first, second = stateful(x), stateful(x)
-    reset_rnn_states(stateful)
-    after_reset = stateful(x)
-    plain_first, plain_second = stateless(x), stateless(x)
+    model = lstm_model(units, steps, features, stateful=stateful, batch_size=batch_size, seed=seed)
+    first, second = model(x), model(x)
+    reset_rnn_states(model)
+    after_reset = model(x)
     return {
-        "stateful: second call - first call": max_abs_difference(second, first),
-        "stateful: after reset_state() - first call": max_abs_difference(after_reset, first),
-        "stateless: second call - first call": max_abs_difference(plain_second, plain_first),
-        "stateless - stateful first call": max_abs_difference(plain_first, first),
+        "second call - first call": max_abs_difference(second, first),
+        "after reset_state() - first call": max_abs_difference(after_reset, first),
     }
 
 
@@ -83,33 +76,39 @@ def probe_rows_continue(batch_size=4, length=12, chunk=4, units=8, features=3, s
 
 
 def probe_long_sequence(length=120, chunk=10, units=8, features=3, seed=2):
-    """C004-07: one long sequence fed ``chunk`` steps at a time to a batch-1 stateful layer."""
+    """C004-07: one long sequence fed ``chunk`` steps at a time to a batch-1 stateful layer,
+    and the same chunks with a reset before each (every chunk then starts from zeros)."""
     x = _random_sequences((1, length, features), seed)
     whole = lstm_model(units, length, features, stateful=False, seed=seed)
     chunked = lstm_model(units, chunk, features, stateful=True, batch_size=1, seed=seed)
     chunked.set_weights(whole.get_weights())
-    reset_rnn_states(chunked)
-    pieces = [to_numpy(chunked(x[:, s : s + chunk])) for s in range(0, length, chunk)]
-    reset_rnn_states(chunked)
-    first_chunk_again = to_numpy(chunked(x[:, chunk : 2 * chunk]))
     reference = to_numpy(whole(x))
+
+    def feed_in_chunks(reset_before_each):
+        reset_rnn_states(chunked)
+        pieces = []
+        for start in range(0, length, chunk):
+            if reset_before_each:
+                reset_rnn_states(chunked)
+            pieces.append(to_numpy(chunked(x[:, start : start + chunk])))
+        return max_abs_difference(np.concatenate(pieces, axis=1), reference)
+
     return {
-        "chunked - one pass": max_abs_difference(np.concatenate(pieces, axis=1), reference),
-        "second chunk after a reset - one pass": max_abs_difference(
-            first_chunk_again, reference[:, chunk : 2 * chunk]
-        ),
+        "chunked - one pass": feed_in_chunks(False),
+        "chunked with a reset before each chunk - one pass": feed_in_chunks(True),
     }
 
 
-def probe_other_batch_size(built_for=4, fed=2, units=8, steps=5, features=3, seed=3):
-    """L-03-01: call a stateful layer built for batch ``built_for`` with batch ``fed``."""
-    model = lstm_model(units, steps, features, stateful=True, batch_size=built_for, seed=seed)
-    try:
-        output = model(_random_sequences((fed, steps, features), seed))
-    except Exception as error:  # the type is part of what we record
-        return {"raised": True, "error": error_summary(error)}
-    return {"raised": False, "error": f"no error; output shape {tuple(output.shape)}"}
+def probe_batch_sizes(built_for=4, fed=(1, 2, 4), units=8, steps=5, features=3, seed=3):
+    """L-03-01: a stateful layer built for batch ``built_for``, called once with that batch,
+    then with a batch of each size in ``fed`` (a fresh layer each time).
 
-
-def keras_version():
-    return tuple(int(part) for part in keras.__version__.split(".")[:3] if part.isdigit())
+    Returns ``{"batch of n": what the second call raised}``, as
+    :func:`lstm_lab.claims.compare.raised` gives it (None: it returned)."""
+    outcomes = {}
+    for size in fed:
+        model = lstm_model(units, steps, features, stateful=True, batch_size=built_for, seed=seed)
+        model(_random_sequences((built_for, steps, features), seed))
+        batch = _random_sequences((size, steps, features), seed + 1)
+        outcomes[f"batch of {size}"] = raised(partial(model, batch))
+    return outcomes

@@ -26,6 +26,9 @@ FOLDER = Path(__file__).resolve().parent
 SETTINGS = {
     "C001-05": "07's set-up: the figure of actual and predicted volume, split at day 200, is "
     "the lab's own drawing of the source's plot; nothing about it could come out otherwise",
+    "C003-04": "06's set-up: the sine task's windows, hidden size, optimizer, iterations and "
+    "carried state are the lab's settings, copied from the source; read back, they could not "
+    "come out otherwise",
 }
 
 
