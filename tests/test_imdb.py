@@ -10,6 +10,10 @@ from lstm_lab.errors import BadInput, DataUnavailable
 
 from conftest import run_python, shared_file
 
+SLOW = (  # train for more than a moment: left out of pytest -m "not slow"
+    "test_the_raw_archive_gives_keras_own_sequences",
+)
+
 WORD_INDEX = {"the": 1, "movie": 2, "was": 3, "great": 4, "bad": 5, "it's": 6, "br": 7}
 REVIEWS = {
     "train/pos/0_9.txt": "The movie was great!<br /><br />It's great.",

@@ -5,6 +5,12 @@ from lstm_lab.backend import keras
 from lstm_lab.models.imdb import imdb_sentiment_lstm
 from lstm_lab.training.backup import fit_with_backup, remove_backup
 
+SLOW = (  # train for more than a moment: left out of pytest -m "not slow"
+    "test_training_resumes_after_an_interruption_to_the_same_result",
+    "test_a_finished_training_is_reused_and_another_runs_backup_removed",
+    "test_the_fast_compile_takes_the_same_steps_as_plain_fit",
+)
+
 
 def small_data(n=96, seed=0):
     rng = np.random.default_rng(seed)

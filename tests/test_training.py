@@ -9,6 +9,10 @@ from lstm_lab.models.alphabet import stateful_alphabet_lstm
 from lstm_lab.training.callbacks import ResetStatesAfterEpoch
 from lstm_lab.training.loops import compiled_fit, fit_tutorial_way
 
+SLOW = (  # train for more than a moment: left out of pytest -m "not slow"
+    "test_xla_agrees_with_the_fit_loop_to_float32_round_off",
+)
+
 EPOCHS = 4
 
 

@@ -6,6 +6,10 @@ from lstm_lab.backend import BACKEND, keras, to_numpy
 from lstm_lab.models.char_generator import char_generator
 from lstm_lab.models.unstacked_time_distributed import UnstackedTimeDistributed
 
+SLOW = (  # train for more than a moment: left out of pytest -m "not slow"
+    "test_the_same_weights_after_training",
+)
+
 # The same per-step calls in the same order: bit for bit on TensorFlow, where the layer is
 # used. Elsewhere 1e-6 allows for a compiler that fuses the steps' products differently.
 SAME = 0.0 if BACKEND == "tensorflow" else 1e-6

@@ -19,7 +19,15 @@ from lstm_lab.report.index import write_index
 from lstm_lab.report.markdown import markdown_table, short, verdict_text
 from lstm_lab.results.layout import REFERENCE_BACKEND, backend_results_dir, seed_counts
 from lstm_lab.runners.launch import script_command
-from lstm_lab.runners.matrix import cell, error_cells, new_run_id, read_run, run_variables
+from lstm_lab.runners.matrix import (
+    BEFORE_CONTROLS,
+    cell,
+    error_cells,
+    judged_claims,
+    new_run_id,
+    read_run,
+    run_variables,
+)
 
 SEED_COUNT_KEYS = ("sweep", "runs", "as_expected", "required", "rate_holds", "robust")
 
@@ -65,7 +73,7 @@ def collect(names, backends, results_dir, codes, profile):
     invocation started (empty: read the committed runs as they are). The rules of
     :func:`lstm_lab.runners.matrix.read_run` decide which runs are read; a failed run is
     listed under ``failed`` and its claims are *error* cells with its cause."""
-    columns, rows, failed = {}, {}, []
+    columns, rows, failed, before_controls = {}, {}, [], []
     for backend in backends:
         for name in names:
             code, run_id = codes.get((backend, name), (None, None))
@@ -76,7 +84,9 @@ def collect(names, backends, results_dir, codes, profile):
                 claims = error_cells(name, cause)
             else:
                 columns[backend] = data.get("device", "cpu")
-                claims = data["claims"]
+                claims, uncontrolled = judged_claims(data)
+                if uncontrolled:
+                    before_controls.append({"backend": backend, "experiment": name})
             for claim in claims:
                 row = rows.setdefault(claim["id"], {"experiment": name, "verdicts": {}})
                 row["verdicts"][backend] = cell(claim)
@@ -94,7 +104,13 @@ def collect(names, backends, results_dir, codes, profile):
         row["complete"] = len(row["verdicts"]) == len(columns)  # a verdict on every backend
         row["agrees"] = len(verdicts) == 1 and row["complete"]
         row["differs"] = len(verdicts) > 1
-    return {"profile": profile, "columns": columns, "claims": rows, "failed": failed}
+    return {
+        "profile": profile,
+        "columns": columns,
+        "claims": rows,
+        "failed": failed,
+        "before_controls": before_controls,
+    }
 
 
 def summary_line(matrix):
@@ -182,6 +198,9 @@ def render(matrix):
     if matrix["failed"]:
         lines += ["", "## Runs that failed", ""]
         lines += [f"- {f['experiment']} on {f['backend']}: {f['why']}" for f in matrix["failed"]]
+    if matrix.get("before_controls"):
+        lines += ["", "## Runs measured before the lab had controls", "", BEFORE_CONTROLS, ""]
+        lines += [f"- {r['experiment']} on {r['backend']}" for r in matrix["before_controls"]]
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ metrics.json an earlier run left in the same folder.
 import signal
 import uuid
 
-from lstm_lab.claims.catalogue import claims_of
+from lstm_lab.claims.catalogue import SETTINGS, claims_of
 from lstm_lab.claims.verdict import is_as_expected
 from lstm_lab.errors import (
     EXIT_AS_EXPECTED,
@@ -88,6 +88,21 @@ def error_cells(experiment, cause):
         {"id": claim_id, "verdict": "error", "expect": None, "observed": None, "evidence": cause}
         for claim_id in claims_of(experiment[:2])
     ]
+
+
+BEFORE_CONTROLS = (
+    "These cells come from runs made before every claim had a control (their verdicts stand "
+    "as measured then, without a control beside them); the next run of the command replaces "
+    "them."
+)
+
+
+def judged_claims(data):
+    """A run's claims but those turned into settings since (:data:`SETTINGS`), and whether
+    the run judged them without controls (measured before the lab had them: ``True``)."""
+    claims = [claim for claim in data["claims"] if claim["id"] not in SETTINGS]
+    judged = [claim for claim in claims if claim["verdict"] not in ("not run", "error")]
+    return claims, bool(judged) and not any(claim.get("control") for claim in judged)
 
 
 def cell(claim):

@@ -21,9 +21,11 @@ from lstm_lab.report.markdown import markdown_table, short
 from lstm_lab.results.layout import RUN_ID_VARIABLE, version_results_dir
 from lstm_lab.runners.local import Command, run_commands
 from lstm_lab.runners.matrix import (
+    BEFORE_CONTROLS,
     cell,
     error_cells,
     is_unexpected,
+    judged_claims,
     new_run_id,
     read_run,
     run_variables,
@@ -122,7 +124,7 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
     failed run is listed under ``failed`` and its claims are *error* cells with its cause; a
     cell with no run at all is listed under ``not_measured``."""
     codes = codes or {}
-    columns, rows, failed, not_measured = {}, {}, [], []
+    columns, rows, failed, not_measured, before_controls = {}, {}, [], [], []
     for environment in environments:
         for backend in [b for b in backends if b in environment.backends]:
             key = column(environment, backend)
@@ -141,7 +143,9 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
                     columns.setdefault(key, _column_facts(environment, backend, {}))
                 else:
                     columns[key] = _column_facts(environment, backend, data)
-                    claims = data["claims"]
+                    claims, uncontrolled = judged_claims(data)
+                    if uncontrolled:
+                        before_controls.append({"column": key, "experiment": name})
                 for claim in claims:
                     row = rows.setdefault(claim["id"], {"experiment": None, "verdicts": {}})
                     if not environment.keras2:
@@ -160,6 +164,7 @@ def collect(environments, backends, names, results_dir, profile, codes=None):
         "claims": rows,
         "failed": failed,
         "not_measured": not_measured,
+        "before_controls": before_controls,
     }
 
 
@@ -341,6 +346,12 @@ def render(matrix):
     if matrix["failed"]:
         lines += ["", "## Runs that failed", ""]
         lines += [f"- {f['experiment']} in {f['column']}: {f['why']}" for f in matrix["failed"]]
+    earlier = {}
+    for run in matrix.get("before_controls", []):
+        earlier.setdefault(run["column"], []).append(run["experiment"][:2])
+    if earlier:
+        lines += ["", "## Runs measured before the lab had controls", "", BEFORE_CONTROLS, ""]
+        lines += [f"- {column}: {', '.join(names)}" for column, names in earlier.items()]
     missing = {}
     for gap in matrix.get("not_measured", []):
         missing.setdefault(gap["column"], []).append(gap["experiment"][:2])
