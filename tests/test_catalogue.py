@@ -97,7 +97,7 @@ def test_expectations_by_backend_release_and_profile():
     assert expected_verdicts("03")["C004-11"] == "refuted"  # Keras 3 removed the calls
     assert expected_verdicts("03", backend="jax")["C004-01"] == "refuted"  # fit drops state
     assert expected_verdicts("03", keras_version="3.15.1")["L-03-01"] == "confirmed"
-    assert expected_verdicts("03", keras_version="3.11.3")["L-03-01"] == "confirmed"  # measured
+    assert expected_verdicts("03", keras_version="3.11.3")["L-03-01"] == "refuted"  # measured
     # by_keras entries for one backend, each measured in results/versions.md
     assert expected_verdicts("09", backend="jax", keras_version="3.14.1")["K3-02"] == "confirmed"
     assert expected_verdicts("09", backend="jax", keras_version="3.15.1")["K3-02"] == "refuted"
