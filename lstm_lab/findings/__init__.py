@@ -1,16 +1,20 @@
 """Keras findings: behaviours that contradict Keras's documentation or another backend, each
-with a reproduction of a few lines of Keras (``reproductions/<name>.py``) that exits 0 where
-it reproduces and 1 where Keras behaves as documented.
+with a reproduction of a few lines of Keras (``reproductions/<name>.py``) that ends by
+printing ``reproduced: ...`` and exiting 0, or ``not reproduced: ...`` (Keras behaves as
+documented) and exiting 1. It matches an expected exception by its type and message and lets
+any other propagate: anything but those two endings is a crash, never an outcome.
 
     python -m lstm_lab findings --keras 3.12 3.13 3.14 3.15
+    python -m lstm_lab.runners.findings --jobs 1      # each finding's patch-release scan
 
-runs every reproduction on every backend of every Keras environment and writes
-``results/findings.md`` (+ ``.json``): where each reproduces, the first release where it does,
-and the upstream issue (:mod:`lstm_lab.runners.findings`).
+runs every reproduction on every backend of every Keras environment (and on the patch
+releases of each finding's ``scan``) and writes ``results/findings.md`` (+ ``.json``): where
+each reproduces, the first release where it does, its history, and the upstream issue
+(:mod:`lstm_lab.runners.findings`).
 """
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -28,6 +32,9 @@ class Finding:
     claims: tuple
     documented: str
     upstream: str
+    first_release: str = ""  # as measured, to the patch release (results/findings.md)
+    fixes: dict = field(default_factory=dict)  # release -> the upstream change that fixed it
+    scan: list = field(default_factory=list)  # [{releases, backends}]: the patch-release scan
 
     @property
     def reproduction(self):
@@ -39,9 +46,17 @@ def load():
     table = tomllib.loads((FOLDER / "findings.toml").read_text())
     found = {}
     for name, entry in table.items():
+        unknown = set(entry) - {"title", "claims", "documented", "upstream", "first_release",
+                                "fixes", "scan"}  # fmt: skip
+        scanned = entry.get("scan", [])
+        scanned = [scanned] if isinstance(scanned, dict) else scanned
+        if unknown or any(set(group) != {"releases", "backends"} for group in scanned):
+            raise ValueError(f"finding {name}: unknown keys {sorted(unknown)} or a scan "
+                             "without both releases and backends")  # fmt: skip
         found[name] = Finding(
-            name, entry["title"], tuple(entry["claims"]), entry["documented"], entry["upstream"]
-        )
+            name, entry["title"], tuple(entry["claims"]), entry["documented"], entry["upstream"],
+            entry.get("first_release", ""), dict(entry.get("fixes", {})), scanned,
+        )  # fmt: skip
         if not found[name].reproduction.is_file():
             raise FileNotFoundError(f"finding {name} has no {found[name].reproduction}")
     return found

@@ -1,4 +1,5 @@
-"""The tutorials' claims replayed on Keras 2, with Keras 2's own API (tf-keras).
+"""The tutorials' claims replayed on Keras 2, with Keras 2's own API (tf-keras), each beside
+its control.
 
     TF_USE_LEGACY_KERAS=1 python -m lstm_lab.probes.keras2 --results-dir DIR
 
@@ -8,26 +9,89 @@ experiments' metrics.json has, so that ``results/versions.md`` can say of each r
 whether it held when the tutorials were written. The experiments are Keras 3 code and are not
 ported: each probe here is a few lines of Keras 2 that check the same thing as the
 experiment's check of that claim. This module imports no Keras 3.
+
+Each probe runs twice in the same process: on the claim's configuration and on its control,
+a configuration whose outcome is known to be the opposite (a stateless layer beside "the
+state carries", ``truncating="post"`` beside "keeps the last words", a batch of the built
+size beside "another batch size is refused"). A claim whose control does not come out as
+known, or comes out as the claim did, is *inconclusive*: the probe could not have said
+otherwise. A claim that something is refused is judged by the exception's type and message
+(:func:`lstm_lab.claims.compare.same_error`); another exception is an *error*.
+
+Exit codes as the experiments': 0 every verdict as the catalogue expects, 1 one differs, 2 an
+unwritable results folder (nothing run), 3 a crash (traceback beside the results folder).
 """
 
 import argparse
 import os
 import sys
 import time
+import traceback
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from lstm_lab.claims.compare import raised, same_error
+from lstm_lab.errors import EXIT_BAD_INPUT, EXIT_CRASH, BadInput
+from lstm_lab.files import check_writable, write_json_atomically
+from lstm_lab.results.layout import RUN_ID_VARIABLE, crash_file
+
+EXPERIMENT = "keras2_probes"  # the folder the matrix reads
 EQUAL = 1e-6  # float32 outputs computed twice from the same weights and inputs
-PROBES = {}  # claim id -> probe; each returns {observation: holds}
+OPPOSITE = {"confirmed": "refuted", "refuted": "confirmed"}
+PROBES = {}  # claim id -> Probe
+
+# What Keras 2 raises where a claim says a call is refused (measured on tf-keras 2.21.0), and
+# what the tutorial's calls raise where they do not run (measured on Keras 3.15.1).
+REFUSALS = {
+    "another batch size": {
+        "type": "ValueError",
+        "match": r"is incompatible with the layer: expected shape=\(4, None, 3\), "
+        r"found shape=\([0-9]+, 5, 3\)",
+    },
+    "a 2-D input to an LSTM": {"type": "ValueError", "match": r"expected ndim=3, found ndim=2"},
+    "np_utils": {"type": "ImportError", "match": r"cannot import name 'np_utils'"},
+    "batch_input_shape": {
+        "type": "ValueError",
+        "match": r"Unrecognized keyword arguments.*batch_input_shape",
+    },
+    "reset_states": {"type": "AttributeError", "match": r"has no attribute 'reset_states'"},
+}
 
 
-def probe(claim_id):
+@dataclass(frozen=True)
+class Probe:
+    """``measure(keras, control)`` gives ``{observation: holds}`` on the claim's configuration
+    (``control`` False) or on its control's (True); ``control`` names that configuration and
+    what it is known to give, ``known`` the verdict it is known to give."""
+
+    measure: object
+    control: str
+    known: str
+
+
+def probe(claim_id, control, known="refuted"):
     def register(function):
-        PROBES[claim_id] = function
+        PROBES[claim_id] = Probe(function, control, known)
         return function
 
     return register
+
+
+class Unexpected(Exception):
+    """Another exception than the one a claim expects: the verdict is *error*, never a
+    refusal."""
+
+
+def refused(call, expected):
+    """True where ``call()`` raises ``REFUSALS[expected]`` (its type, its message), False
+    where it returns; another exception raises :class:`Unexpected`."""
+    result = same_error(REFUSALS[expected], raised(call))
+    if result.failed:
+        raise Unexpected(result.failed)
+    return result.agrees
 
 
 def keras2():
@@ -52,19 +116,24 @@ def rnn(keras, kind, units, **options):
     return getattr(keras.layers, kind)(units, **options)
 
 
-@probe("C002-06")
-def lstm_default_output(keras):
+@probe("C002-06", "the same LSTM(1) with return_sequences=True: (6, 3, 1), not (6, 1)")
+def lstm_default_output(keras, control):
     x = sequences((6, 3, 1))
     inputs = keras.Input(shape=(3, 1))
-    output = keras.Model(inputs, rnn(keras, "LSTM", 1)(inputs)).predict(x, verbose=0)
+    layer = rnn(keras, "LSTM", 1, return_sequences=control)
+    output = keras.Model(inputs, layer(inputs)).predict(x, verbose=0)
     return {"LSTM(1) on (6, 3, 1) gives (6, 1)": output.shape == (6, 1)}
 
 
-@probe("C002-07")
-def lstm_return_sequences(keras):
+@probe(
+    "C002-07",
+    "the same weights with go_backwards=True: read right to left, its last step is not the "
+    "default output and shared input prefixes give different outputs",
+)
+def lstm_return_sequences(keras, control):
     x = sequences((6, 3, 1))
     x[1, :2] = x[0, :2]  # rows 0 and 1 share a two-step prefix
-    layer = rnn(keras, "LSTM", 1, return_sequences=True)
+    layer = rnn(keras, "LSTM", 1, return_sequences=True, go_backwards=control)
     sequence = layer(x).numpy()
     last = keras.layers.LSTM(1)
     last(x)
@@ -84,19 +153,19 @@ def _with_state(keras, kind, units, return_sequences):
     return [part.numpy() for part in layer(x)]
 
 
-@probe("C002-08")
-def lstm_return_state(keras):
-    outputs = _with_state(keras, "LSTM", 1, False)
+@probe("C002-08", "return_sequences=True as well: the first array is the whole sequence, not h")
+def lstm_return_state(keras, control):
+    outputs = _with_state(keras, "LSTM", 1, control)
     return {
         "three arrays": len(outputs) == 3,
         "the output equals h": close(outputs[0], outputs[1]),
-        "c differs from h": not close(outputs[1], outputs[2]),
+        "c differs from h": not close(outputs[1], outputs[-1]),
     }
 
 
-@probe("C002-09")
-def lstm_both_flags(keras):
-    sequence, h, c = _with_state(keras, "LSTM", 1, True)
+@probe("C002-09", "return_state=True alone: the first array is h (6, 1), not the sequence")
+def lstm_both_flags(keras, control):
+    sequence, h, c = _with_state(keras, "LSTM", 1, not control)
     return {
         "[sequence (6, 3, 1), h (6, 1), c (6, 1)]": (sequence.shape, h.shape, c.shape)
         == ((6, 3, 1), (6, 1), (6, 1)),
@@ -105,52 +174,62 @@ def lstm_both_flags(keras):
 
 
 def _one_state(keras, kind):
-    sequence, h = _with_state(keras, kind, 4, True)
-    output, h_alone = _with_state(keras, kind, 4, False)
+    sequence, h = _with_state(keras, kind, 4, True)[:2]
+    outputs = _with_state(keras, kind, 4, False)
     return {
-        f"{kind} return_state gives two arrays": len(_with_state(keras, kind, 4, False)) == 2,
-        "output == h": close(output, h_alone),
+        f"{kind} return_state gives two arrays": len(outputs) == 2,
+        "output == h": close(outputs[0], outputs[1]),
         "h == sequence[:, -1]": close(h, sequence[:, -1]),
     }
 
 
-@probe("L-01-01")
-def gru_one_state(keras):
-    return _one_state(keras, "GRU")
+@probe("L-01-01", "an LSTM(4) probed the same way: three arrays (h and c)")
+def gru_one_state(keras, control):
+    return _one_state(keras, "LSTM" if control else "GRU")
 
 
-@probe("L-01-02")
-def simple_rnn_one_state(keras):
-    return _one_state(keras, "SimpleRNN")
+@probe("L-01-02", "an LSTM(4) probed the same way: three arrays (h and c)")
+def simple_rnn_one_state(keras, control):
+    return _one_state(keras, "LSTM" if control else "SimpleRNN")
 
 
-@probe("C000-08")
-def stacking(keras):
+@probe(
+    "C000-08",
+    "the lower LSTM with return_sequences=True (accepted), GRU and LSTM trading places "
+    "(LSTM has two states, GRU one)",
+)
+def stacking(keras, control):
     x = sequences((2, 5, 3))
-    try:
-        keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4), keras.layers.LSTM(4)])(x)
-        stacked_without_sequences = True
-    except (ValueError, TypeError):
-        stacked_without_sequences = False
+    one, two = ("LSTM", "GRU") if control else ("GRU", "LSTM")
+
+    def stack():
+        lower = keras.layers.LSTM(4, return_sequences=control)
+        keras.Sequential([keras.Input((5, 3)), lower, keras.layers.LSTM(4)])(x)
+
     return {
-        "an LSTM on a layer without return_sequences=True is refused": not (
-            stacked_without_sequences
+        f"an LSTM on an LSTM with return_sequences={control} is refused": refused(
+            stack, "a 2-D input to an LSTM"
         ),
-        "GRU has one state": len(_with_state(keras, "GRU", 4, False)) - 1 == 1,
-        "LSTM has two states": len(_with_state(keras, "LSTM", 4, False)) - 1 == 2,
+        f"{one} has one state": len(_with_state(keras, one, 4, False)) - 1 == 1,
+        f"{two} has two states": len(_with_state(keras, two, 4, False)) - 1 == 2,
     }
 
 
-@probe("C000-06")
-def bidirectional_halves(keras):
-    x = sequences((2, 5, 3))
+@probe(
+    "C000-06",
+    "a one-step input, whose last step is also its first: each half is its direction's summary",
+    known="confirmed",
+)
+def bidirectional_halves(keras, control):
+    steps = 1 if control else 5
+    x = sequences((2, steps, 3))
     keras.utils.set_random_seed(0)
     layer = keras.layers.Bidirectional(
         keras.layers.LSTM(4, return_sequences=True, return_state=True)
     )
     sequence, forward_h, _, backward_h, _ = [part.numpy() for part in layer(x)]
     return {
-        "2 x hidden features (default merge concatenates)": sequence.shape == (2, 5, 8),
+        "2 x hidden features (default merge concatenates)": sequence.shape == (2, steps, 8),
         "the last step's forward half is the forward summary": close(
             sequence[:, -1, :4], forward_h
         ),
@@ -160,10 +239,13 @@ def bidirectional_halves(keras):
     }
 
 
-@probe("K3-01")
-def go_backwards(keras):
+@probe(
+    "K3-01",
+    "go_backwards=False: the output is the forward layer's own, not its run on the reversed input",
+)
+def go_backwards(keras, control):
     x = sequences((2, 5, 3))
-    backwards = rnn(keras, "LSTM", 4, return_sequences=True, go_backwards=True)
+    backwards = rnn(keras, "LSTM", 4, return_sequences=True, go_backwards=not control)
     forwards = keras.layers.LSTM(4, return_sequences=True)
     forwards(x)
     returned = backwards(x).numpy()
@@ -176,20 +258,20 @@ def go_backwards(keras):
     }
 
 
-@probe("K3-06")
-def zero_output_for_mask(keras):
+@probe(
+    "K3-06",
+    "the same right-padded batch without a mask: the padded steps are neither repeats nor zeros",
+)
+def zero_output_for_mask(keras, control):
     x = sequences((2, 5, 3))
     x[0, 3:] = 0.0  # two masked steps at the end of row 0
+    masking = [] if control else [keras.layers.Masking(0.0)]
     outputs = {}
     for zeros in (None, True):
         keras.utils.set_random_seed(0)
         options = {} if zeros is None else {"zero_output_for_mask": True}
         model = keras.Sequential(
-            [
-                keras.Input((5, 3)),
-                keras.layers.Masking(0.0),
-                keras.layers.LSTM(4, return_sequences=True, **options),
-            ]
+            [keras.Input((5, 3)), *masking, keras.layers.LSTM(4, return_sequences=True, **options)]
         )
         outputs[zeros] = model.predict(x, verbose=0)
     default = outputs[None]
@@ -203,24 +285,28 @@ def zero_output_for_mask(keras):
     }
 
 
-@probe("K3-08")
-def rnn_of_cell(keras):
+@probe(
+    "K3-08",
+    "RNN(LSTMCell(4), go_backwards=True) with the same weights: it reads the sequence the "
+    "other way, so the outputs differ",
+)
+def rnn_of_cell(keras, control):
     x = sequences((2, 5, 3))
     layer = rnn(keras, "LSTM", 4)
-    wrapped = keras.layers.RNN(keras.layers.LSTMCell(4))
+    wrapped = keras.layers.RNN(keras.layers.LSTMCell(4), go_backwards=control)
     expected = layer(x).numpy()
     wrapped(x)
     wrapped.set_weights(layer.get_weights())
     return {"RNN(LSTMCell(4)) == LSTM(4) with the same weights": close(wrapped(x), expected)}
 
 
-def _stateful(keras, batch_size, steps, units=8, features=3):
+def _stateful(keras, batch_size, steps, units=8, features=3, stateful=True):
     keras.utils.set_random_seed(0)
     return keras.Sequential(
         [
             keras.layers.LSTM(
                 units,
-                stateful=True,
+                stateful=stateful,
                 return_sequences=True,
                 batch_input_shape=(batch_size, steps, features),
             ),
@@ -228,10 +314,10 @@ def _stateful(keras, batch_size, steps, units=8, features=3):
     )
 
 
-@probe("C004-05")
-def carry_over(keras):
+@probe("C004-05", "a stateless LSTM(8) with the same weights: the second call equals the first")
+def carry_over(keras, control):
     x = sequences((2, 5, 3))
-    model = _stateful(keras, 2, 5)
+    model = _stateful(keras, 2, 5, stateful=not control)
     first, second = model(x).numpy(), model(x).numpy()
     model.reset_states()
     after_reset = model(x).numpy()
@@ -245,12 +331,20 @@ def carry_over(keras):
     }
 
 
-def _chunks_continue(keras, rows, length, chunk, seed):
+def _chunks_continue(keras, rows, length, chunk, seed, control=None):
     """A stateful layer fed ``length`` steps ``chunk`` at a time, against one stateless pass
-    over the whole sequences with the same weights: equal?"""
+    over the whole sequences with the same weights: equal? ``control``: ``"roll"`` rolls the
+    rows of every later chunk by one, ``"reset"`` resets the state before each chunk."""
     x = sequences((rows, length, 3), seed=seed)
     model = _stateful(keras, rows, chunk)
-    pieces = [model(x[:, start : start + chunk]).numpy() for start in range(0, length, chunk)]
+    pieces = []
+    for start in range(0, length, chunk):
+        piece = x[:, start : start + chunk]
+        if control == "roll" and start:
+            piece = np.roll(piece, 1, axis=0)
+        if control == "reset":
+            model.reset_states()
+        pieces.append(model(piece).numpy())
     whole = keras.Sequential(
         [keras.Input((length, 3)), keras.layers.LSTM(8, return_sequences=True)]
     )
@@ -258,101 +352,137 @@ def _chunks_continue(keras, rows, length, chunk, seed):
     return close(np.concatenate(pieces, 1), whole(x))
 
 
-@probe("C004-06")
-def rows_continue(keras):
-    return {"row i of each chunk continues row i of the last": _chunks_continue(keras, 4, 12, 4, 1)}
+@probe(
+    "C004-06",
+    "the same chunks with the rows of the later chunks rolled by one: the outputs differ from "
+    "one pass",
+)
+def rows_continue(keras, control):
+    holds = _chunks_continue(keras, 4, 12, 4, 1, "roll" if control else None)
+    return {"row i of each chunk continues row i of the last": holds}
 
 
-@probe("C004-07")
-def chunks_continue(keras):
+@probe(
+    "C004-07", "the same chunks with a reset before each chunk: the outputs differ from one pass"
+)
+def chunks_continue(keras, control):
+    holds = _chunks_continue(keras, 1, 30, 10, 2, "reset" if control else None)
+    return {"three chunks of 10 steps equal one pass over 30": holds}
+
+
+@probe("L-03-01", "the batch size the layer was built for (4): no exception")
+def batch_size_check(keras, control):
+    model = _stateful(keras, 4, 5)  # as experiment 03: built for 4 rows
+    model(sequences((4, 5, 3)))
+    # 2 rows as experiment 03; 1 row as the finding where Keras 3.11 broadcast it silently
+    sizes = (4,) if control else (2, 1)
     return {
-        "three chunks of 10 steps equal one pass over 30": _chunks_continue(keras, 1, 30, 10, 2)
+        f"a stateful layer built for batch size 4 refuses a batch of {rows}": refused(
+            lambda rows=rows: model(sequences((rows, 5, 3))), "another batch size"
+        )
+        for rows in sizes
     }
 
 
-@probe("L-03-01")
-def batch_size_check(keras):
-    model = _stateful(keras, 4, 5)  # as experiment 03: built for 4 rows, fed 2
-    model(sequences((4, 5, 3)))
-    try:
-        model(sequences((2, 5, 3)))
-        rejected = False
-    except Exception:  # whatever Keras 2 raises is the rejection
-        rejected = True
-    return {"a stateful layer built for batch size 4 rejects a batch of 2": rejected}
+@probe(
+    "C004-11",
+    "the tutorial's calls with Keras 2's own replacement for the import that fails "
+    "(from tf_keras.utils import to_categorical): all run",
+    known="confirmed",
+)
+def tutorial_calls(keras, control):
+    def tutorial_import():
+        if control:
+            from tf_keras.utils import to_categorical  # noqa: F401 - np_utils' function
+        else:
+            from tf_keras.utils import np_utils  # noqa: F401 - the tutorial's import
 
-
-@probe("C004-11")
-def tutorial_calls(keras):
-    holds = {}
-    try:
-        from tf_keras.utils import np_utils  # noqa: F401 - the tutorial's import
-
-        holds["from keras.utils import np_utils"] = True
-    except ImportError:
-        holds["from keras.utils import np_utils"] = False
-    try:
-        model = _stateful(keras, 1, 1)
-        holds["LSTM(..., batch_input_shape=(1, 1, 3), stateful=True)"] = True
+    def reset_states():
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [keras.Input(batch_shape=(1, 1, 3)), keras.layers.LSTM(4, stateful=True)]
+        )
         model(sequences((1, 1, 3)))
         model.reset_states()
-        holds["model.reset_states()"] = True
-    except (TypeError, ValueError, AttributeError):
-        holds.setdefault("LSTM(..., batch_input_shape=(1, 1, 3), stateful=True)", False)
-        holds.setdefault("model.reset_states()", False)
-    return holds
+
+    imported = "tf_keras.utils import to_categorical" if control else "keras.utils import np_utils"
+    return {
+        f"from {imported}": not refused(tutorial_import, "np_utils"),
+        "LSTM(..., batch_input_shape=(1, 1, 3), stateful=True)": not refused(
+            lambda: _stateful(keras, 1, 1), "batch_input_shape"
+        ),
+        "model.reset_states()": not refused(reset_states, "reset_states"),
+    }
 
 
-@probe("K3-05")
-def stateful_fit(keras):
+@probe(
+    "K3-05",
+    "the same fit with a callback that resets the state before each batch: it ends with the "
+    "last batch's state alone, nothing carried",
+)
+def stateful_fit(keras, control):
     x, y = sequences((6, 5, 3)), sequences((6, 1), seed=1)
+    # row j of each batch continues row j of the batch before: three batches end to end
+    carried = np.concatenate([x[0:2], x[2:4], x[4:6]], axis=1)
     holds = {}
     for kind in ("LSTM", "GRU"):
         keras.utils.set_random_seed(0)
-        model = keras.Sequential(
-            [
-                getattr(keras.layers, kind)(4, stateful=True, batch_input_shape=(2, 5, 3)),
-                keras.layers.Dense(1),
-            ]
+        layer = getattr(keras.layers, kind)(4, stateful=True, batch_input_shape=(2, 5, 3))
+        model = keras.Sequential([layer, keras.layers.Dense(1)])
+        # a learning rate of 0 keeps the weights, so one pass can recompute the carried state
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+        reset = keras.callbacks.LambdaCallback(
+            on_train_batch_begin=lambda *_, m=model: m.reset_states()
         )
-        model.compile(optimizer="adam", loss="mse")
-        model.fit(x, y, batch_size=2, epochs=1, shuffle=False, verbose=0)
-        largest = max(float(np.max(np.abs(state.numpy()))) for state in model.layers[0].states)
-        holds[f"{kind}: fit runs and leaves a state that is not zero"] = largest > 0
+        model.fit(x, y, batch_size=2, epochs=1, shuffle=False, verbose=0,
+                  callbacks=[reset] if control else [])  # fmt: skip
+        whole = getattr(keras.layers, kind)(4)
+        whole(carried)
+        whole.set_weights(layer.get_weights())
+        holds[f"{kind}: after fit its state is that of the three batches end to end"] = close(
+            layer.states[0].numpy(), whole(carried).numpy()
+        )
     return holds
 
 
-@probe("C004-09")
-def one_step_generation(keras):
-    return {
-        "12 one-step calls equal the 12-step forward pass": _chunks_continue(keras, 1, 12, 1, 3)
-    }
+@probe(
+    "C004-09",
+    "the same stateful copy with its state reset before every step: each step sees one input "
+    "alone, so it differs from the full pass",
+)
+def one_step_generation(keras, control):
+    holds = _chunks_continue(keras, 1, 12, 1, 3, "reset" if control else None)
+    return {"12 one-step calls equal the 12-step forward pass": holds}
 
 
-@probe("C004-08")
-def time_distributed(keras):
-    model = keras.Sequential(
-        [
-            keras.Input((10, 5)),
-            keras.layers.LSTM(16, return_sequences=True),
-            keras.layers.TimeDistributed(keras.layers.Dense(5, "softmax")),
-        ]
-    )
-    output = model.predict(sequences((3, 10, 5)), verbose=0)
+@probe(
+    "C004-08",
+    "the same model under LSTM(return_sequences=False) and a plain Dense: one softmax per "
+    "sequence, not per step",
+)
+def time_distributed(keras, control):
+    inputs = keras.Input((None, 5))
+    hidden = keras.layers.LSTM(16, return_sequences=not control)(inputs)
+    head = keras.layers.Dense(5, "softmax")
+    model = keras.Model(inputs, (head if control else keras.layers.TimeDistributed(head))(hidden))
+    ten = model.predict(sequences((3, 10, 5)), verbose=0)
+    # then another step count, as the finding where Keras 3.14 returns one step per row
+    seven = model.predict(sequences((3, 7, 5), seed=1), verbose=0)
     return {
-        "TimeDistributed(Dense(5)) after return_sequences gives (3, 10, 5)": output.shape
+        "TimeDistributed(Dense(5)) after return_sequences gives (3, 10, 5)": ten.shape
         == (3, 10, 5),
-        "each step's outputs sum to 1": close(output.sum(-1), np.ones((3, 10))),
+        "each step's outputs sum to 1": close(ten.sum(-1), np.ones((3, 10))),
+        "then 7 steps give (3, 7, 5)": seven.shape == (3, 7, 5),
     }
 
 
-@probe("C002-01")
-def imdb_parameters(keras):
+@probe("C002-01", "a GRU(32) in the LSTM's place: three gates and 1,295,585 parameters")
+def imdb_parameters(keras, control):
     model = keras.Sequential(
         [
             keras.Input((80,)),
             keras.layers.Embedding(10000, 128),
-            keras.layers.LSTM(32),
+            (keras.layers.GRU if control else keras.layers.LSTM)(32),
             keras.layers.Dense(1, "sigmoid"),
         ]
     )
@@ -362,39 +492,71 @@ def imdb_parameters(keras):
     }
 
 
-@probe("C002-03")
-def padding_side(keras):
-    padded = keras.preprocessing.sequence.pad_sequences([[5, 6, 7]], maxlen=5)
+@probe("C002-03", "pad_sequences with padding='post': the zeros go at the end")
+def padding_side(keras, control):
+    padding = "post" if control else "pre"  # "pre" is the default the tutorial relies on
+    padded = keras.preprocessing.sequence.pad_sequences([[5, 6, 7]], maxlen=5, padding=padding)
     return {"[5, 6, 7] -> [0, 0, 5, 6, 7]": padded.tolist() == [[0, 0, 5, 6, 7]]}
 
 
-@probe("C002-04")
-def truncating_side(keras):
-    cut = keras.preprocessing.sequence.pad_sequences([list(range(1, 101))], maxlen=80)
+@probe(
+    "C002-04",
+    "pad_sequences with truncating='post': it keeps the first 80 words",
+    known="confirmed",
+)
+def truncating_side(keras, control):
+    truncating = "post" if control else "pre"  # "pre" is the default the tutorial relies on
+    cut = keras.preprocessing.sequence.pad_sequences(
+        [list(range(1, 101))], maxlen=80, truncating=truncating
+    )
     return {"a 100-word review keeps its first 80 words": cut[0, 0] == 1 and cut[0, -1] == 80}
 
 
-def run_probes(keras):
-    """``[{id, verdict, observed, evidence}]``: every probe on this Keras 2; a probe that
-    raises gives ``error`` with what it raised."""
-    results = []
-    for claim_id, function in PROBES.items():
-        try:
-            holds = {name: bool(value) for name, value in function(keras).items()}
-            verdict = "confirmed" if all(holds.values()) else "refuted"
-            failing = [name for name, value in holds.items() if not value]
-            evidence = (
-                f"on Keras 2: not: {'; '.join(failing)}"
-                if failing
-                else f"on Keras 2 all {len(holds)} hold: {'; '.join(holds)}"
-            )
-        except Exception as raised:  # noqa: BLE001 - the error is the verdict's evidence
-            holds, verdict = None, "error"
-            evidence = f"on Keras 2 the probe raised {type(raised).__name__}: {raised}"[:400]
-        results.append(
-            {"id": claim_id, "verdict": verdict, "observed": holds, "evidence": evidence}
+def measure(function, keras, control):
+    """``(verdict, {observation: holds} or None, evidence)`` of one configuration: confirmed
+    where every observation holds; a probe that raises (another exception than the one
+    expected, or any failure) gives ``error`` with what it raised."""
+    where = "its control" if control else "Keras 2"
+    try:
+        holds = {name: bool(value) for name, value in function(keras, control).items()}
+    except Exception as error:  # noqa: BLE001 - the error is the verdict's evidence
+        return "error", None, f"on {where} the probe raised {type(error).__name__}: {error}"[:400]
+    failing = [name for name, value in holds.items() if not value]
+    if failing:
+        return "refuted", holds, f"on {where}: not: {'; '.join(failing)}"
+    return "confirmed", holds, f"on {where} all {len(holds)} hold: {'; '.join(holds)}"
+
+
+def judge(claim_id, keras):
+    """One claim's entry of metrics.json: its verdict beside its control's, *inconclusive*
+    where the control did not come out as known or came out as the claim did."""
+    probe_ = PROBES[claim_id]
+    verdict, holds, evidence = measure(probe_.measure, keras, False)
+    control, control_holds, control_evidence = measure(probe_.measure, keras, True)
+    if verdict in OPPOSITE and (control != probe_.known or control == verdict):
+        evidence = (
+            f"inconclusive: the claim came out {verdict} and its control ({probe_.control}) "
+            f"{control}, where {probe_.known} is known ({control_evidence}); {evidence}"
         )
-    return results
+        verdict = "inconclusive"
+    return {
+        "id": claim_id,
+        "verdict": verdict,
+        "observed": holds,
+        "evidence": evidence,
+        "control": {
+            "configuration": probe_.control,
+            "observed": control_holds,
+            "known": probe_.known,
+            "outcome": control,
+            "evidence": control_evidence,
+        },
+    }
+
+
+def run_probes(keras):
+    """``[{id, verdict, observed, evidence, control}]``: every probe on this Keras 2."""
+    return [judge(claim_id, keras) for claim_id in PROBES]
 
 
 def main(argv=None):
@@ -402,19 +564,37 @@ def main(argv=None):
     parser.add_argument("--results-dir", type=Path, required=True)
     parser.add_argument("--profile", choices=["full", "quick"], default="quick")
     args = parser.parse_args(argv)
+    run_id = os.environ.get(RUN_ID_VARIABLE) or uuid.uuid4().hex[:12]
+    target = args.results_dir / EXPERIMENT / "metrics.json"
+    try:  # checked before the work, as the experiments do
+        check_writable(args.results_dir)
+    except BadInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return _run(args, run_id, target)
+    except Exception:  # a crash: never a verdict, whatever it is
+        crash = crash_file(args.results_dir, EXPERIMENT)
+        crash.parent.mkdir(parents=True, exist_ok=True)
+        crash.write_text(f"run_id: {run_id}\n{traceback.format_exc()}")
+        print(f"crash: no metrics were written; traceback: {crash}", file=sys.stderr)
+        return EXIT_CRASH
+
+
+def _run(args, run_id, target):
     started = time.perf_counter()
     keras = keras2()
     import tensorflow as tf
 
     from lstm_lab.claims.catalogue import record_of
-    from lstm_lab.files import write_json_atomically
 
     claims = run_probes(keras)
     for claim in claims:
         expected = record_of(claim["id"]).expected("tensorflow", args.profile, keras.__version__)
         claim["expect"] = expected.verdict
     data = {
-        "experiment": "keras2_probes",
+        "experiment": EXPERIMENT,
+        "run_id": run_id,
         "profile": args.profile,  # the probes are the same in both; kept for the matrix
         "backend": "tensorflow",
         "keras": f"tf-keras {keras.__version__}",
@@ -422,12 +602,14 @@ def main(argv=None):
         "wall_seconds": round(time.perf_counter() - started, 1),
         "claims": claims,
     }
-    target = args.results_dir / "keras2_probes" / "metrics.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomically(target, data)
+    crash_file(args.results_dir, EXPERIMENT).unlink(missing_ok=True)
     differing = [c["id"] for c in claims if c["verdict"] != c["expect"]]
     for claim in claims:
-        print(f"{claim['id']:8s} {claim['verdict']:9s} {claim['evidence'][:110]}")
+        control = claim["control"]["outcome"]
+        print(f"{claim['id']:8s} {claim['verdict']:12s} control {control:9s} "
+              f"{claim['evidence'][:100]}")  # fmt: skip
     print(
         f"{len(claims)} claims on tf-keras {keras.__version__}; differ from the catalogue's "
         f"expectation: {', '.join(differing) or 'none'} -> {target}"
