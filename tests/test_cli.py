@@ -61,7 +61,7 @@ def test_report_regenerates_the_index(results_dir):
     result = run_python("-m", "lstm_lab", "report", "--results-dir", results_dir)
     assert result.returncode == 0, result.stderr
     assert (
-        "| [07_demo](07_demo/report.md) | Demo | full | 1 | 1 | 0 | 0 | 0 | yes | 1.5 |"
+        "| [07_demo](07_demo/report.md) | Demo | full | 1 | 1 | 0 | 0 | 0 | 0 | 0 | yes | 1.5 |"
         in (results_dir / "README.md").read_text()
     )
 

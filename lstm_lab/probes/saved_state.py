@@ -45,11 +45,6 @@ def _state(layer):
     return np.concatenate([to_numpy(s).ravel() for s in layer.states])
 
 
-class _ResetBeforeEachBatch(keras.callbacks.Callback):
-    def on_train_batch_begin(self, batch, logs=None):
-        reset_rnn_states(self.model)
-
-
 def probe_stateful_fit(way="fit", units=4, batch_size=2, batches=3, steps=5, features=3, seed=0):
     """K3-05: ``fit`` a stateful LSTM and a GRU one epoch of ``batches`` batches (no
     shuffling; learning rate 0, so that the weights stay those the reference runs with);
@@ -66,7 +61,9 @@ def probe_stateful_fit(way="fit", units=4, batch_size=2, batches=3, steps=5, fea
         optimizer = keras.optimizers.SGD(learning_rate=0.0)
         model = _stateful_model(kind, units, batch_size, steps, features, seed, optimizer)
         layer = model.get_layer("recurrent")
-        callbacks = [_ResetBeforeEachBatch()] if "reset" in way else []
+        from lstm_lab.training.callbacks import ResetStatesBeforeBatch  # loads Keras
+
+        callbacks = [ResetStatesBeforeBatch()] if "reset" in way else []
         try:
             model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0,
                       callbacks=callbacks)  # fmt: skip

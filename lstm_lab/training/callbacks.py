@@ -24,6 +24,14 @@ class ResetStatesAfterEpoch(keras.callbacks.Callback):
         reset_rnn_states(self.model)
 
 
+class ResetStatesBeforeBatch(keras.callbacks.Callback):
+    """Zero every stateful layer's state before each training batch: a fit that carries
+    nothing from batch to batch (the control of K3-05)."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        reset_rnn_states(self.model)
+
+
 class TrainingRecord(keras.callbacks.Callback):
     """A training's backup: after every epoch, the model with its optimizer state, every
     epoch's logs and (with ``monitor``) the weights of the best epoch so far ("max" or "min"
