@@ -1,14 +1,9 @@
-"""The tutorials' claims replayed on Keras 2, with Keras 2's own API (tf-keras), each beside
-its control.
+"""The tutorials' claims measured on Keras 2, with Keras 2's own API (tf-keras), each beside
+its control; :mod:`lstm_lab.runners.keras2` runs them and writes the results.
 
-    TF_USE_LEGACY_KERAS=1 python -m lstm_lab.probes.keras2 --results-dir DIR
-
-runs in the Keras 2 environment of ``environments.toml`` (``conformance --keras 2`` starts
-it there) and writes ``DIR/keras2_probes/metrics.json``, one entry per claim in the shape the
-experiments' metrics.json has, so that ``results/versions.md`` can say of each refuted claim
-whether it held when the tutorials were written. The experiments are Keras 3 code and are not
-ported: each probe here is a few lines of Keras 2 that check the same thing as the
-experiment's check of that claim. This module imports no Keras 3.
+The experiments are Keras 3 code and are not ported: each probe here is a few lines of Keras 2
+that check the same thing as the experiment's check of that claim. This module imports no
+Keras 3.
 
 Each probe runs twice in the same process: on the claim's configuration and on its control,
 a configuration whose outcome is known to be the opposite (a stateless layer beside "the
@@ -17,28 +12,15 @@ size beside "another batch size is refused"). A claim whose control does not com
 known, or comes out as the claim did, is *inconclusive*: the probe could not have said
 otherwise. A claim that something is refused is judged by the exception's type and message
 (:func:`lstm_lab.claims.compare.same_error`); another exception is an *error*.
-
-Exit codes as the experiments': 0 every verdict as the catalogue expects, 1 one differs, 2 an
-unwritable results folder (nothing run), 3 a crash (traceback beside the results folder).
 """
 
-import argparse
 import os
-import sys
-import time
-import traceback
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from lstm_lab.claims.compare import raised, same_error
-from lstm_lab.errors import EXIT_BAD_INPUT, EXIT_CRASH, BadInput
-from lstm_lab.files import check_writable, write_json_atomically
-from lstm_lab.results.layout import RUN_ID_VARIABLE, crash_file
 
-EXPERIMENT = "keras2_probes"  # the folder the matrix reads
 EQUAL = 1e-6  # float32 outputs computed twice from the same weights and inputs
 OPPOSITE = {"confirmed": "refuted", "refuted": "confirmed"}
 PROBES = {}  # claim id -> Probe
@@ -557,65 +539,3 @@ def judge(claim_id, keras):
 def run_probes(keras):
     """``[{id, verdict, observed, evidence, control}]``: every probe on this Keras 2."""
     return [judge(claim_id, keras) for claim_id in PROBES]
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--results-dir", type=Path, required=True)
-    parser.add_argument("--profile", choices=["full", "quick"], default="quick")
-    args = parser.parse_args(argv)
-    run_id = os.environ.get(RUN_ID_VARIABLE) or uuid.uuid4().hex[:12]
-    target = args.results_dir / EXPERIMENT / "metrics.json"
-    try:  # checked before the work, as the experiments do
-        check_writable(args.results_dir)
-    except BadInput as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        return _run(args, run_id, target)
-    except Exception:  # a crash: never a verdict, whatever it is
-        crash = crash_file(args.results_dir, EXPERIMENT)
-        crash.parent.mkdir(parents=True, exist_ok=True)
-        crash.write_text(f"run_id: {run_id}\n{traceback.format_exc()}")
-        print(f"crash: no metrics were written; traceback: {crash}", file=sys.stderr)
-        return EXIT_CRASH
-
-
-def _run(args, run_id, target):
-    started = time.perf_counter()
-    keras = keras2()
-    import tensorflow as tf
-
-    from lstm_lab.claims.catalogue import record_of
-
-    claims = run_probes(keras)
-    for claim in claims:
-        expected = record_of(claim["id"]).expected("tensorflow", args.profile, keras.__version__)
-        claim["expect"] = expected.verdict
-    data = {
-        "experiment": EXPERIMENT,
-        "run_id": run_id,
-        "profile": args.profile,  # the probes are the same in both; kept for the matrix
-        "backend": "tensorflow",
-        "keras": f"tf-keras {keras.__version__}",
-        "tensorflow": tf.__version__,
-        "wall_seconds": round(time.perf_counter() - started, 1),
-        "claims": claims,
-    }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomically(target, data)
-    crash_file(args.results_dir, EXPERIMENT).unlink(missing_ok=True)
-    differing = [c["id"] for c in claims if c["verdict"] != c["expect"]]
-    for claim in claims:
-        control = claim["control"]["outcome"]
-        print(f"{claim['id']:8s} {claim['verdict']:12s} control {control:9s} "
-              f"{claim['evidence'][:100]}")  # fmt: skip
-    print(
-        f"{len(claims)} claims on tf-keras {keras.__version__}; differ from the catalogue's "
-        f"expectation: {', '.join(differing) or 'none'} -> {target}"
-    )
-    return 1 if differing else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,6 +13,7 @@ REFERENCE_BACKEND = "tensorflow"  # its runs are results/<experiment>/, the othe
 
 
 METRICS_NAME = "metrics.json"
+KERAS2_PROBES = "keras2_probes"  # the Keras 2 environment's one "experiment"
 RUN_ID_VARIABLE = "LSTM_LAB_RUN_ID"  # a runner's id for the run it starts, kept in its metrics
 
 

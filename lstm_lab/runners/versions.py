@@ -5,7 +5,7 @@
 runs each experiment on each backend of each Keras environment (``environments.toml``, built
 by :mod:`lstm_lab.environments`), each run a new process with that environment's Python,
 ``jobs`` at a time; in the Keras 2 environment the Keras 2 probes run instead
-(:mod:`lstm_lab.probes.keras2`). The runs go to ``results/versions/keras-<name>/<backend>/``;
+(:mod:`lstm_lab.runners.keras2`). The runs go to ``results/versions/keras-<name>/<backend>/``;
 the matrix to ``results/versions.md`` and ``versions.json``: one row per claim, a column per
 (Keras, backend), the rows whose verdict changes with the release first, each change with the
 first release that has it and that run's own evidence.
@@ -18,7 +18,7 @@ from packaging.version import Version
 from lstm_lab import environments as lab_environments
 from lstm_lab.files import write_json_and_markdown
 from lstm_lab.report.markdown import markdown_table, short
-from lstm_lab.results.layout import RUN_ID_VARIABLE, version_results_dir
+from lstm_lab.results.layout import KERAS2_PROBES, RUN_ID_VARIABLE, version_results_dir
 from lstm_lab.runners.local import Command, run_commands
 from lstm_lab.runners.matrix import (
     BEFORE_CONTROLS,
@@ -30,8 +30,6 @@ from lstm_lab.runners.matrix import (
     read_run,
     run_variables,
 )
-
-KERAS2_PROBES = "keras2_probes"  # the Keras 2 environment's one "experiment"
 
 
 def column(environment, backend):
@@ -52,7 +50,7 @@ def commands(environments, backends, scripts, results_dir, options, pythons):
                 words = (
                     python,
                     "-m",
-                    "lstm_lab.probes.keras2",
+                    "lstm_lab.runners.keras2",
                     "--results-dir",
                     str(folder),
                     *_profile(options),
