@@ -5,7 +5,7 @@
 
 Both write to temporary results folders (the project's results/ is not touched) and run on
 the same backend (TensorFlow unless ``--backend``). The script prints each experiment's own
-wall time both ways (from its metrics.json), the peak resident memory of each experiment's
+wall time both ways (from its metrics), the peak resident memory of each experiment's
 process, the totals and their ratio. Target: the full profile in at most 300 s on
 TensorFlow, and no process above 4 GiB.
 
@@ -34,7 +34,7 @@ def experiment_scripts():
 
 
 def wall_seconds(results_dir, name):
-    """The experiment's own wall time from its metrics.json, or None if it wrote none."""
+    """The experiment's own wall time from its metrics, or None if it wrote none."""
     return last_wall_seconds(results_dir, [Path(name)]).get(name)
 
 

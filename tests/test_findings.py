@@ -218,3 +218,18 @@ def test_a_keras2_claim_whose_control_is_not_opposite_is_inconclusive(monkeypatc
     assert opposite["verdict"] == "confirmed" and opposite["control"]["outcome"] == "refuted"
     assert error["verdict"] == "error", error
     assert "another exception than expected: KeyError" in error["evidence"]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--patches", "--only", "no_such_finding"], "--only: no finding no_such_finding"),
+        (["--only", "stateful_fit_raises"], "--only and --envs go with --patches"),
+    ],
+)
+def test_the_patch_scan_options_are_checked_before_anything_runs(tmp_path, capsys, argv, message):
+    from lstm_lab import cli
+
+    code = cli.main(["findings", *argv, "--results-dir", str(tmp_path / "results")])
+    assert code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "results").exists()

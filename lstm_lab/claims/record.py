@@ -77,7 +77,7 @@ class SeedRate:
 
 def describe_seed_rate(rate):
     """``"as expected on >= 4 of 5 seeds (sweep full-5-seeds)"`` for a seed-rate dictionary
-    (as a claim in metrics.json carries it)."""
+    (as a claim in a run's metrics carries it)."""
     return f"as expected on >= {rate['at_least']} of {rate['of']} seeds (sweep {rate['sweep']})"
 
 

@@ -59,7 +59,7 @@ class Claim:
 
 
 def is_as_expected(claim):
-    """Whether a claim (a metrics.json dictionary) has the verdict the lab expects, or one
+    """Whether a claim (as a run's metrics hold it) has the verdict the lab expects, or one
     within its seed rate."""
     return claim["verdict"] == claim["expect"] or within_seed_rate(claim)
 

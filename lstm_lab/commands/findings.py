@@ -1,4 +1,7 @@
-"""``findings``: every Keras finding's reproduction in each Keras environment."""
+"""``findings``: every Keras finding's reproduction in each Keras environment, or on the patch
+releases around where it appears (``--patches``)."""
+
+from pathlib import Path
 
 from lstm_lab.commands.options import add_backends, add_jobs, add_results_dir
 from lstm_lab.errors import BadInput
@@ -18,6 +21,17 @@ def add_arguments(parser):
     parser.add_argument(
         "--matrix-only", action="store_true", help="run nothing: re-render results/findings.json"
     )
+    parser.add_argument(
+        "--patches",
+        action="store_true",
+        help="the patch scan instead: each finding's `scan` releases of findings.toml",
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="FINDING", help="with --patches: these findings only"
+    )
+    parser.add_argument(
+        "--envs", type=Path, help="with --patches: build the environments here and keep them"
+    )
     add_results_dir(parser)
 
 
@@ -30,6 +44,22 @@ def run(args):
     from lstm_lab.runners import findings as finding_runs
     from lstm_lab.runners.versions import build_all
 
+    catalogue = findings.load()
+    if args.patches:
+        unknown = sorted(set(args.only or []) - set(catalogue))
+        if unknown:
+            raise BadInput(
+                f"--only: no finding {', '.join(unknown)} (known: {', '.join(catalogue)})"
+            )
+        progress = lambda line: print(line, flush=True)  # noqa: E731
+        print(
+            finding_runs.patch_scan(
+                catalogue, args.only, args.jobs, args.envs, args.results_dir, progress
+            )
+        )
+        return 0
+    if args.only or args.envs:
+        raise BadInput("--only and --envs go with --patches")
     known = environments.load()
     names = args.keras or list(known)
     chosen = [environments.find(name, known) for name in names]
@@ -38,7 +68,6 @@ def run(args):
         raise BadInput(
             "--keras: name at least one Keras 3 environment (the reproductions are Keras 3 code)"
         )
-    catalogue = findings.load()
     if args.matrix_only:  # the committed outcomes, rendered with today's findings.toml
         measured = json.loads((args.results_dir / "findings.json").read_text())
         written = finding_runs.write(

@@ -4,8 +4,8 @@ printing ``reproduced: ...`` and exiting 0, or ``not reproduced: ...`` (Keras be
 documented) and exiting 1. It matches an expected exception by its type and message and lets
 any other propagate: anything but those two endings is a crash, never an outcome.
 
-    python -m lstm_lab findings --keras 3.12 3.13 3.14 3.15
-    python -m lstm_lab.runners.findings --jobs 1      # each finding's patch-release scan
+    python -m lstm_lab findings [--keras NAME ...]   # every Keras 3 environment by default
+    python -m lstm_lab findings --patches --jobs 1   # each finding's patch-release scan
 
 runs every reproduction on every backend of every Keras environment (and on the patch
 releases of each finding's ``scan``) and writes ``results/findings.md`` (+ ``.json``): where

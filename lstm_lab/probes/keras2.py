@@ -510,7 +510,7 @@ def measure(function, keras, control):
 
 
 def judge(claim_id, keras):
-    """One claim's entry of metrics.json: its verdict beside its control's, *inconclusive*
+    """One claim's entry of the run's metrics: its verdict beside its control's, *inconclusive*
     where the control did not come out as known or came out as the claim did."""
     probe_ = PROBES[claim_id]
     verdict, holds, evidence = measure(probe_.measure, keras, False)

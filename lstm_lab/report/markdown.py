@@ -1,4 +1,4 @@
-"""Rendering: a run's data (the metrics.json dictionary) as ``report.md``, and the small
+"""Rendering: a run's data (its metrics) as ``report.md``, and the small
 formatters experiments use for tables and evidence."""
 
 import json
@@ -171,7 +171,7 @@ def metrics_table(metrics, tolerances):
 
 
 def render_markdown(data, sections, figures, notes, sweeps=(), sources_link="../sources.md"):
-    """``report.md`` for ``data`` (the metrics.json dictionary); ``sections`` are (heading,
+    """``report.md`` for ``data`` (the run's metrics); ``sections`` are (heading,
     markdown) pairs, ``figures`` maps a PNG's file name to its caption, ``notes`` are lines,
     ``sweeps`` are (name, relative link to its report, seeds) of the sweeps with this
     experiment, ``sources_link`` the relative link to ``results/sources.md``."""

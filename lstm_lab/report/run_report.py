@@ -5,8 +5,9 @@
     report.figure("training_loss", fig, "Training loss per epoch")
     return report.write()          # 0 when every verdict is as expected, else 1
 
-:meth:`Report.write` renders ``report.md`` (:mod:`lstm_lab.report.markdown`) and ``metrics.json``,
-writes them with the figures atomically and refreshes the index (:mod:`lstm_lab.report.index`).
+:meth:`Report.write` renders ``report.md`` (:mod:`lstm_lab.report.markdown`) and the run's
+metrics (:func:`lstm_lab.results.layout.metrics_file`), writes them with the figures
+atomically and refreshes the index (:mod:`lstm_lab.report.index`).
 """
 
 import json
@@ -42,7 +43,7 @@ from lstm_lab.results.layout import (
 
 def new_run_id():
     """A run's id: the one the runner that started it gave (``LSTM_LAB_RUN_ID``), else a new
-    one. A runner reads a metrics.json only if it carries the id the runner gave."""
+    one. A runner reads a run's metrics only if it carries the id the runner gave."""
     return os.environ.get(RUN_ID_VARIABLE) or uuid.uuid4().hex[:12]
 
 

@@ -74,8 +74,8 @@ def agrees(committed, observed, tolerance):
 
 
 def differences_from(committed_file, observed):
-    """The metrics of ``observed`` (a metrics.json dictionary) outside the tolerances that the
-    committed metrics.json states, as ``[(metric, committed, observed, tolerance)]``; metrics
+    """The metrics of ``observed`` (a run's metrics) outside the tolerances that the
+    committed metrics state, as ``[(metric, committed, observed, tolerance)]``; metrics
     without a tolerance are compared exactly."""
     committed = json.loads(Path(committed_file).read_text())
     old, new = numbers_in(committed["metrics"]), numbers_in(observed["metrics"])

@@ -3,7 +3,7 @@
     python -m lstm_lab conformance [--backends tensorflow jax torch] [--profile full]
 
 runs every experiment on every backend, each in a fresh process (Keras fixes its backend at
-import), then reads the runs' metrics.json files and writes ``results/conformance.md`` and
+import), then reads the runs' metrics and writes ``results/conformance.md`` and
 ``conformance.json``: one row per claim id, one column per backend and device, the rows
 whose verdicts differ first. TensorFlow's runs are the reference in ``results/<experiment>/``;
 the others go to ``results/backends/<backend>/<experiment>/``.

@@ -29,7 +29,7 @@ def last_result(results_dir, name):
     try:
         data = read_metrics(path)
     except BadInput:
-        return "unreadable metrics.json"
+        return f"unreadable {path.name}"
     counts, unexpected = verdict_counts(data["claims"])
     verdicts = ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
     expected = (

@@ -2,8 +2,8 @@
 releases around where it appears or goes away, and write ``results/findings.md`` (+ ``.json``):
 where it reproduces, the first release that has it, and its history.
 
-    python -m lstm_lab findings --keras 3.11 3.12 3.13 3.14 3.15 --jobs 2   # environments.toml's
-    python -m lstm_lab.runners.findings --jobs 1                            # the patch scan
+    python -m lstm_lab findings [--keras NAME ...] --jobs 2   # environments.toml's releases
+    python -m lstm_lab findings --patches --jobs 1            # the patch scan
 
 Each reproduction runs as ``python reproductions/<name>.py`` with the environment's Python and
 ``KERAS_BACKEND``. Its outcome is explicit: it ends by printing ``reproduced: ...`` and exiting
@@ -19,13 +19,11 @@ in a temporary folder unless ``--envs DIR`` keeps them. It writes
 ``results/findings-patches.json`` and renders findings.md and .json again with it.
 """
 
-import argparse
 import json
 import os
 import platform
 import re
 import signal
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -398,67 +396,38 @@ def scan(findings, jobs, envs=None, progress=print):
                 os.environ[lab_environments.CACHE_VARIABLE] = previous
 
 
-def main(argv=None):
-    """``python -m lstm_lab.runners.findings``: the patch scan, then findings.md again."""
-    from lstm_lab import findings as lab_findings
-    from lstm_lab.errors import BadInput
-    from lstm_lab.experiment import project_root
-
-    parser = argparse.ArgumentParser(description="Run each finding's patch-release scan")
-    parser.add_argument("--only", nargs="+", metavar="FINDING", help="these findings only")
-    parser.add_argument("--jobs", type=int, default=1, help="runs at a time (default 1)")
-    parser.add_argument("--envs", type=Path, help="build the environments here and keep them")
-    parser.add_argument("--results-dir", type=Path, default=project_root() / "results")
-    args = parser.parse_args(argv)
-    catalogue = lab_findings.load()
-    unknown = sorted(set(args.only or []) - set(catalogue))
-    if unknown:
-        raise BadInput(f"--only: no finding {', '.join(unknown)} (known: {', '.join(catalogue)})")
-    if args.jobs < 1:
-        raise BadInput(f"--jobs {args.jobs}: give a whole number of at least 1")
-    check_writable(args.results_dir)  # before the work, not after it
-    chosen = {name: catalogue[name] for name in (args.only or catalogue)}
+def patch_scan(catalogue, only, jobs, envs, results_dir, progress=print):
+    """Run the ``scan`` of each finding (``only`` these, or every one), write
+    ``results/findings-patches.json`` and render findings.md and .json again with it; the
+    summary line to print."""
+    check_writable(results_dir)  # before the work, not after it
+    chosen = {name: catalogue[name] for name in (only or catalogue)}
     started = time.perf_counter()
-    measured, versions = scan(
-        chosen, args.jobs, args.envs, progress=lambda line: print(line, flush=True)
-    )
-    patches = read_patches(args.results_dir) if args.only else {"findings": {}}
+    measured, versions = scan(chosen, jobs, envs, progress=progress)
+    patches = read_patches(results_dir) if only else {"findings": {}}
     patches["findings"].update({name: measured.get(name, {}) for name in chosen})
     patches["environments"] = {**patches.get("environments", {}), **versions}
     patches["measured_on"] = f"{platform.machine()} CPU, {os.cpu_count()} cores, no GPU"
-    patches["command"] = "python -m lstm_lab.runners.findings --jobs " + str(args.jobs)
+    patches["command"] = f"python -m lstm_lab findings --patches --jobs {jobs}"
     patches["wall_seconds"] = round(time.perf_counter() - started, 1)
-    environments_file = args.results_dir / "findings.json"
+    environments_file = results_dir / "findings.json"
     existing = (
         json.loads(environments_file.read_text())
         if environments_file.exists()
         else {"findings": {}, "measured_on": patches["measured_on"]}
     )
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    with locked(args.results_dir):
+    results_dir.mkdir(parents=True, exist_ok=True)
+    with locked(results_dir):
         text = json.dumps(patches, indent=2, allow_nan=False) + "\n"
-        write_file_atomically(args.results_dir / f"{PATCHES}.json", text.encode())
-    written = write(
-        args.results_dir, catalogue, existing["findings"], existing["measured_on"], patches
-    )
+        write_file_atomically(results_dir / f"{PATCHES}.json", text.encode())
+    written = write(results_dir, catalogue, existing["findings"], existing["measured_on"], patches)
     crashed = [
         f"{name} {column}"
         for name, cells in measured.items()
         for column, cell in cells.items()
         if cell["outcome"] == CRASH
     ]
-    print(
+    return (
         f"{sum(map(len, measured.values()))} runs in {patches['wall_seconds']} s; crashed: "
         f"{', '.join(crashed) or 'none'} -> {written}"
     )
-    return 0
-
-
-if __name__ == "__main__":
-    from lstm_lab.errors import BadInput
-
-    try:
-        sys.exit(main())
-    except BadInput as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)

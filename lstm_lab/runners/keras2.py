@@ -3,8 +3,8 @@
     TF_USE_LEGACY_KERAS=1 python -m lstm_lab.runners.keras2 --results-dir DIR
 
 runs in the Keras 2 environment of ``environments.toml`` (``conformance --keras 2`` starts
-it there) and writes ``DIR/keras2_probes/metrics.json``: one entry per claim of
-:mod:`lstm_lab.probes.keras2`, in the shape the experiments' metrics.json has, so that
+it there) and writes the metrics of ``DIR/keras2_probes/``: one entry per claim of
+:mod:`lstm_lab.probes.keras2`, in the shape the experiments' metrics have, so that
 ``results/versions.md`` can say of each refuted claim whether it held when the tutorials were
 written.
 

@@ -1,9 +1,9 @@
 """The rules every matrix (backends, Keras releases) reads its runs by, in one place.
 
 A runner gives each run it starts an id (``LSTM_LAB_RUN_ID``) and reads that run's
-metrics.json only if the run exited 0 or 1 and the file carries that id: a run that crashed
+metrics only if the run exited 0 or 1 and the file carries that id: a run that crashed
 (exit 3, or any other code, or a signal) is an *error* cell with its cause, never the
-metrics.json an earlier run left in the same folder.
+metrics an earlier run left in the same folder.
 """
 
 import signal
@@ -61,7 +61,7 @@ def read_run(results_dir, experiment, profile, *, code=None, run_id=None):
     """``(metrics, None)`` for a run that gave verdicts, else ``(None, its cause)``.
 
     ``code`` and ``run_id`` are those of the run this runner just started; both None: no run
-    was started (``--matrix-only``) and the committed metrics.json is read as it is."""
+    was started (``--matrix-only``) and the committed metrics are read as they are."""
     started = run_id is not None
     if started and code not in (EXIT_AS_EXPECTED, EXIT_VERDICT_DIFFERS):
         cause = exit_cause(code)
@@ -69,11 +69,11 @@ def read_run(results_dir, experiment, profile, *, code=None, run_id=None):
         return None, f"{cause}: {crash}" if crash else cause
     path = metrics_file(results_dir, experiment)
     if not path.exists():
-        return None, "it wrote no metrics.json" if started else "no run in the results"
+        return None, f"it wrote no {path.name}" if started else "no run in the results"
     data = read_metrics(path)
     if started and data.get("run_id") != run_id:
         return None, (
-            f"exit {code} without writing its metrics.json (the one there is run "
+            f"exit {code} without writing its {path.name} (the one there is run "
             f"{data.get('run_id', 'without an id')}, not {run_id}): a crash before its report"
         )
     if data["profile"] != profile:

@@ -10,8 +10,8 @@ farmed out as Ray tasks. The only module that imports Ray.
 - ``keras``: a cell runs ``run NN --keras NAME``, so the worker builds (once, with uv) and
   uses that Keras environment of ``environments.toml``; a sweep holds one Keras release.
 - A cell returns its results folder's files; the driver writes them, atomically, to
-  ``results/sweeps/<name>/cells/<backend>/seed-<N>/<experiment>/``. A cell with a
-  metrics.json there is finished and never re-run, so re-running the same command resumes.
+  ``results/sweeps/<name>/cells/<backend>/seed-<N>/<experiment>/``. A cell with its
+  metrics there is finished and never re-run, so re-running the same command resumes.
   A cell that fails (no report) is recorded in ``failed.json`` beside it and retried next time.
 """
 

@@ -1,5 +1,5 @@
 """A sweep's verdicts as rates: every claim "confirmed in k of N seeds" on every backend, and
-every metric's spread, from the cells' metrics.json files (:mod:`lstm_lab.runners.sweep`
+every metric's spread, from the cells' metrics (:mod:`lstm_lab.runners.sweep`
 runs them).
 
 ``results/sweeps/<name>/report.md`` and ``summary.json``, with one strip plot per experiment.
@@ -28,7 +28,7 @@ INVOCATIONS_FILE = "invocations.json"
 
 
 def cell_runs(sweep_dir):
-    """Every finished cell's metrics.json, as dictionaries, in (experiment, backend, seed)
+    """Every finished cell's metrics, as dictionaries, in (experiment, backend, seed)
     order."""
     runs = [read_metrics(path) for path in Path(sweep_dir).glob(f"cells/*/seed-*/*/{METRICS_NAME}")]
     return sorted(runs, key=lambda r: (r["experiment"], r.get("backend", ""), r["seed"]))
