@@ -9,11 +9,11 @@ against one after another, in one run.
    ``--jobs`` at a time (as ``conformance --keras ... --jobs N``), then one after another.
 
 Both write to temporary folders; the project's results/ and environment cache are untouched.
-Target: the quick profile of every experiment on Keras 2 and 3.12-3.15 across the backends
+Target: the quick profile of every experiment in every Keras environment across the backends
 within 30 minutes on 2 cores with a warm cache, and a new environment in seconds.
 
     python benchmarks/bench_versions.py --data-dir ../shared/data
-    python benchmarks/bench_versions.py --experiments 01 02 03 09 --keras 2 3.12 3.15
+    python benchmarks/bench_versions.py --experiments 01 02 03 09 --keras NAME [NAME ...]
 """
 
 import argparse
@@ -65,7 +65,9 @@ def matrix_seconds(chosen, backends, scripts, options, jobs, results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--keras", nargs="+", default=["2", "3.12", "3.13", "3.14", "3.15"])
+    parser.add_argument(
+        "--keras", nargs="+", help="default: every environment of environments.toml"
+    )
     parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax", "torch"])
     parser.add_argument("--experiments", nargs="+", default=["01", "03"], metavar="NN")
     parser.add_argument("--jobs", type=int, default=2)
@@ -73,6 +75,7 @@ def main():
     parser.add_argument("--cold-cache", action="store_true", help="uv from an empty cache too")
     args = parser.parse_args()
     known = environments.load()
+    args.keras = args.keras or list(known)
     chosen = [environments.find(name, known) for name in args.keras]
     experiments = find_experiments(project_root() / "experiments")
     scripts = [experiments[n.zfill(2)] for n in args.experiments]
@@ -101,7 +104,7 @@ def main():
         f"{', '.join(failed) or 'none'}"
     )
     print(
-        f"target: the quick profile of all 9 experiments in Keras 2 and 3.12-3.15 on every "
+        f"target: the quick profile of all 9 experiments in every Keras environment on every "
         f"backend within {TARGET_SECONDS // 60} min; measure it with --experiments 01 02 03 04 "
         "05 06 07 08 09 (this run measured the experiments named above only)"
     )

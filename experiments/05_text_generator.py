@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lab import findings
 from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import to_numpy
 from lstm_lab.claims.compare import within
@@ -93,13 +94,13 @@ def main(argv=None):
         found[name] = per_step_outputs(other, x_train[:2], SHORT)
     observed, details = per_step_outputs(model, x_train[:2], SHORT)
     plain = "confirmed" if all(found["a plain Dense head"][0].values()) else "refuted"
+    bug = findings.load()["time_distributed_steps"]  # its first release, as measured
     report.check(
         "C004-08", documented=dict.fromkeys(observed, True), observed=observed,
         control=found["return_sequences=False"][0],
         tolerance=f"equal: max abs difference <= {TD_EQUAL:g}",
         evidence=f"{details}. A plain Dense with the same weights applies to the last axis in "
-        "Keras 3. On TensorFlow with Keras 3.14 and later TimeDistributed returns one step per "
-        "batch row once predict() has seen two step counts: results/findings.md",
+        f"Keras 3. Finding: {bug.title}, from Keras {bug.first_release} (results/findings.md)",
         control_evidence=f"{found['return_sequences=False'][1]}. A plain Dense head in "
         f"TimeDistributed's place, the same probe: {plain} ({found['a plain Dense head'][1]})",
     )

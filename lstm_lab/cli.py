@@ -9,7 +9,7 @@
     python -m lstm_lab explain SPEC           what a recurrent layer returns, named and proven
     python -m lstm_lab report                 regenerate results/README.md
     python -m lstm_lab conformance [options]  every experiment on every backend, side by side
-    python -m lstm_lab conformance --keras 2 3.12 3.15
+    python -m lstm_lab conformance --keras NAME [NAME ...]
                                               ... and on each Keras release (results/versions.md)
     python -m lstm_lab env list|build [NAME]  the Keras environments, built by uv
     python -m lstm_lab findings --keras ...   every Keras finding's reproduction, everywhere

@@ -1,6 +1,6 @@
 """The Keras environments of ``environments.toml``, built by uv in a cache outside the checkout.
 
-    environment = find("3.12")                 # KeyError-free: BadInput names the known ones
+    environment = find(name)                   # KeyError-free: BadInput names the known ones
     python = build(environment, progress=print)  # the environment's interpreter, built once
 
 An environment is the README's install (``constraints.txt``: the project's dependencies and
@@ -95,7 +95,8 @@ def load(path=None):
 
 
 def find(name, environments=None):
-    """The environment ``name`` (``"3.12"``, or ``"keras-3.12"``), or BadInput naming the known."""
+    """The environment ``name`` (a name of environments.toml, with or without ``keras-``), or
+    BadInput naming the known."""
     environments = environments if environments is not None else load()
     key = name.removeprefix("keras-")
     if key not in environments:

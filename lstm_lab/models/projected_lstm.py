@@ -7,7 +7,7 @@ from lstm_lab.backend import BACKEND, has_gpu, keras
 class ProjectedInputLSTM(keras.layers.LSTM):
     """``keras.layers.LSTM`` with the same weights, options and outputs, computed faster.
 
-    Keras 3.15's own loop (outside cuDNN) multiplies each step's input by the kernel inside
+    Keras's own loop (outside cuDNN) multiplies each step's input by the kernel inside
     the loop: 80 small products for an 80-word review, and 80 more in the backward pass.
     This layer makes the input projection ``x_t W`` of every step one large product before
     the loop, as cuDNN and PyTorch's CPU kernel do, so the loop holds only ``h_{t-1} U`` and

@@ -356,7 +356,7 @@ def chunks_continue(keras, control):
 def batch_size_check(keras, control):
     model = _stateful(keras, 4, 5)  # as experiment 03: built for 4 rows
     model(sequences((4, 5, 3)))
-    # 2 rows as experiment 03; 1 row as the finding where Keras 3.11 broadcast it silently
+    # 2 rows as experiment 03; 1 row as the finding stateful_batch_broadcast
     sizes = (4,) if control else (2, 1)
     return {
         f"a stateful layer built for batch size 4 refuses a batch of {rows}": refused(
@@ -448,7 +448,7 @@ def time_distributed(keras, control):
     head = keras.layers.Dense(5, "softmax")
     model = keras.Model(inputs, (head if control else keras.layers.TimeDistributed(head))(hidden))
     ten = model.predict(sequences((3, 10, 5)), verbose=0)
-    # then another step count, as the finding where Keras 3.14 returns one step per row
+    # then another step count, as the finding time_distributed_steps
     seven = model.predict(sequences((3, 7, 5), seed=1), verbose=0)
     return {
         "TimeDistributed(Dense(5)) after return_sequences gives (3, 10, 5)": ten.shape

@@ -2,10 +2,10 @@
 
 In Keras 3 ``Dense`` applies to the last axis of any input, so on the (batch, steps, units)
 output of an LSTM a plain ``Dense`` with the same weights gives the same numbers. On
-TensorFlow with Keras 3.14 and later, a ``TimeDistributed`` layer that sees an unknown number
-of steps returns one step per batch row once ``predict()`` has seen inputs with two different
-numbers of steps (results/findings.md), so the probe asks both of a call and of ``predict()``
-after two step counts.
+TensorFlow, from the release findings.toml's ``time_distributed_steps`` names, a
+``TimeDistributed`` layer that sees an unknown number of steps returns one step per batch row
+once ``predict()`` has seen inputs with two different numbers of steps (results/findings.md),
+so the probe asks both of a call and of ``predict()`` after two step counts.
 """
 
 import numpy as np

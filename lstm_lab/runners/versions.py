@@ -1,6 +1,6 @@
 """The version matrix: every claim's verdict on each Keras release and backend, side by side.
 
-    python -m lstm_lab conformance --keras 2 3.12 3.13 3.14 3.15 [--backends ...] [--jobs 2]
+    python -m lstm_lab conformance --keras NAME [NAME ...] [--backends ...] [--jobs 2]
 
 runs each experiment on each backend of each Keras environment (``environments.toml``, built
 by :mod:`lstm_lab.environments`), each run a new process with that environment's Python,

@@ -71,7 +71,7 @@ def all_epochs(model, x_batches, y_batches, epochs, jit_compile=False):
     - JAX: every epoch in one ``jax.jit``: a ``lax.scan`` over the epochs of a ``lax.scan``
       over the batches of the model's own stateless ``train_step``.
     - torch: a plain loop, since Keras's torch ``train_step`` cannot train a stateful layer
-      (Keras 3.15: the layer assigns its state in place inside the graph that is then
+      (on every release measured: the layer assigns its state in place inside the graph that is then
       differentiated, "modified by an inplace operation"). Each step runs the model in a
       ``StatelessScope`` that holds the states, so the assignment replaces instead of
       overwriting, then writes the new states back detached, as TensorFlow does: the state
@@ -79,7 +79,7 @@ def all_epochs(model, x_batches, y_batches, epochs, jit_compile=False):
 
     On JAX this is exactly what ``fit`` does, including what ``fit`` gets wrong there: the
     states of a stateful layer are not among the model's ``non_trainable_variables``, so
-    Keras 3.15's JAX ``train_step`` drops their updates and every batch starts from the
+    Keras's JAX ``train_step`` drops their updates and every batch starts from the
     state of the last reset (experiment 09, K3-05).
     """
     if BACKEND == "tensorflow":
@@ -96,13 +96,13 @@ def _all_epochs_jax(model, x_batches, y_batches, epochs):
     from lstm_lab.training.states import reset_rnn_states, stateful_layers
 
     # The states the train step carries from batch to batch are the stateful layers' states
-    # among the non-trainable variables (none in Keras 3.15, see above); the reset after each
-    # epoch zeroes those, as reset_state() does.
+    # among the non-trainable variables (none in any release measured, see above); the reset
+    # after each epoch zeroes those, as reset_state() does.
     state_ids = {id(v) for layer in stateful_layers(model) for v in layer.states}
     zeroed = [id(v) in state_ids for v in model.non_trainable_variables]
     model.reset_metrics()
     fresh_metrics = [v.value for v in model.metrics_variables]
-    if hasattr(model, "_record_training_state_sharding_spec"):  # Keras 3.11's train_step
+    if hasattr(model, "_record_training_state_sharding_spec"):  # older releases' train_step
         model._record_training_state_sharding_spec()  # reads what fit records there first
 
     def one_step(state, batch):
