@@ -16,7 +16,7 @@ Claims: those of experiment 03 in lstm_lab/claims/catalogue/ (each beside its co
 import numpy as np
 
 from lstm_lab.backend import BACKEND, keras
-from lstm_lab.claims.compare import Comparison, same_error, same_labels, within
+from lstm_lab.claims.compare import in_every_case, same_error, same_labels, within
 from lstm_lab.data.alphabet import (
     ALPHABET,
     N_LETTERS,
@@ -184,7 +184,7 @@ def main(argv=None):
     sizes = stateful.probe_batch_sizes(4, fed=(1, 2, 4), seed=lab.seed_for("L-03-01 probe"))
     report.check("L-03-01", documented=report.expected_error("L-03-01"),
                  observed={k: v for k, v in sizes.items() if k != "batch of 4"},
-                 compare=each_case(same_error), control={"batch of 4": sizes["batch of 4"]},
+                 compare=in_every_case(same_error), control={"batch of 4": sizes["batch of 4"]},
                  evidence=f"a stateful LSTM(8) built for batch 4 (Keras {keras.__version__})" + (
                      "; the finding stateful_batch_broadcast reproduces (results/findings.md)"
                      if sizes["batch of 1"] is None else ""))
@@ -228,18 +228,6 @@ def main(argv=None):
                 "state probes' weights and inputs. On CPU the same seed gives the same numbers "
                 "from run to run.")
     return lab.finish()
-
-
-def each_case(compare):
-    """``compare`` on each case of a dict of observations: all agree; a case that plainly
-    disagrees (no exception) refutes; else another exception is a failure (error)."""
-    def judge(documented, observed):
-        results = {case: compare(documented, value) for case, value in observed.items()}
-        detail = "; ".join(f"{case}: {r.failed or r.detail}" for case, r in results.items())
-        refuting = any(not r.agrees and not r.failed for r in results.values())
-        failed = any(r.failed for r in results.values()) and not refuting
-        return Comparison(all(r.agrees for r in results.values()), detail, detail if failed else "")
-    return judge
 
 
 if __name__ == "__main__":

@@ -2,7 +2,15 @@ import numpy as np
 import pytest
 
 from lstm_lab.arrays import jsonable
-from lstm_lab.claims.compare import exactly, raised, same_error, same_labels, same_shape, within
+from lstm_lab.claims.compare import (
+    exactly,
+    in_every_case,
+    raised,
+    same_error,
+    same_labels,
+    same_shape,
+    within,
+)
 from lstm_lab.claims.record import Expected, SeedRate, binomial_cdf
 from lstm_lab.claims.verdict import check, check_failed, check_not_run
 
@@ -59,6 +67,20 @@ def test_within_applies_its_tolerance_and_says_so():
     assert within(0, rtol=0.01).tolerance == "atol 0, rtol 0.01"
     assert within(0, rtol=0.01)([100.0], [100.9]).agrees
     assert "max abs difference 2e-06" in close(0.0, 2e-6).detail
+
+
+def test_in_every_case_refutes_on_a_plain_difference_and_fails_on_another_exception():
+    expected = {"type": "ValueError", "match": "batch"}
+    refusal = {"type": "ValueError", "types": ["ValueError"], "message": "wrong batch size"}
+    other = {"type": "KeyError", "types": ["KeyError"], "message": "'x'"}
+    judge = in_every_case(same_error)
+    assert judge(expected, {"a": refusal, "b": refusal}).agrees
+    runs = judge(expected, {"a": refusal, "b": None})
+    assert not runs.agrees and not runs.failed  # a call that runs refutes "it is refused"
+    failed = judge(expected, {"a": refusal, "b": other})
+    assert not failed.agrees and "KeyError" in failed.failed
+    both = judge(expected, {"a": None, "b": other})
+    assert not both.agrees and not both.failed  # the plain difference decides
 
 
 def test_check_records_source_statement_and_verdict():

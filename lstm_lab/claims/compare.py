@@ -57,6 +57,21 @@ def same_error(documented, observed):
     return Comparison(True, f"raised {described}")
 
 
+def in_every_case(compare):
+    """``compare`` on each case of a dict of observations (``{case: observed}`` against one
+    documented value): all agree; a case that plainly disagrees (not a failure) refutes;
+    else a failure in any case is the failure (verdict *error*)."""
+
+    def judge(documented, observed):
+        results = {case: compare(documented, value) for case, value in observed.items()}
+        detail = "; ".join(f"{case}: {r.failed or r.detail}" for case, r in results.items())
+        refuting = any(not r.agrees and not r.failed for r in results.values())
+        failed = any(r.failed for r in results.values()) and not refuting
+        return Comparison(all(r.agrees for r in results.values()), detail, detail if failed else "")
+
+    return judge
+
+
 def _as_shape(value):
     return tuple(None if d is None else int(d) for d in value)
 
