@@ -45,6 +45,22 @@ def test_every_record_names_a_known_source_and_an_experiment_that_checks_it():
     assert lab and {record.source for record in lab} == {"lstm-lab"}
 
 
+CLAIM_ID = re.compile(r"\b(?:C\d{3}-\d{2}|K3-\d{2}|L-\d{2}-\d{2})\b")
+
+
+def test_every_claim_id_the_code_names_is_in_the_catalogue():
+    """The code points to claims by id (its checks, its docstrings); the catalogue owns them,
+    so a renamed, retired or mistyped id is caught here, not by a reader."""
+    named = {}
+    for folder in ("lstm_lab", "experiments", "benchmarks"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for claim_id in CLAIM_ID.findall(path.read_text()):
+                named.setdefault(claim_id, path.relative_to(ROOT))
+    assert len(named) > 40
+    unknown = {c: str(path) for c, path in named.items() if c not in RECORDS and c not in SETTINGS}
+    assert not unknown
+
+
 def test_every_claim_names_its_control():
     """A claim's verdict counts only beside a control whose outcome is known: a record
     without one is not a claim (a setting belongs in the report's set-up)."""

@@ -1,4 +1,3 @@
-"""A run's report: the claims, metrics, figures and prose an experiment collects
-(:mod:`~lstm_lab.report.run_report`), rendered as Markdown, with figures and the metrics'
-tolerances across machines.
+"""Reports: a run's report (:mod:`~lstm_lab.report.run_report`), its Markdown and figures, its
+metrics' tolerances across machines, and the results index.
 """
