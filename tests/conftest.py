@@ -18,10 +18,12 @@ STARTS_A_PROCESS = r"\b(run_python|run_quick|run_offline|run_json|subprocess\.|i
 def _process_starters(module):
     """The pattern of calls that start a process in ``module``: the shared ones, and the
     module's own functions that make one."""
+    functions = [(name, inspect.unwrap(f)) for name, f in inspect.getmembers(module, callable)]
     names = [
         name
-        for name, function in inspect.getmembers(module, inspect.isfunction)
-        if function.__module__ == module.__name__
+        for name, function in functions  # unwrapped: a cached helper starts a process too
+        if inspect.isfunction(function)
+        and function.__module__ == module.__name__
         and re.search(STARTS_A_PROCESS, _source(function))
         and not name.startswith("test_")
     ]
