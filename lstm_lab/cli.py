@@ -8,6 +8,7 @@
     python -m lstm_lab fetch [--data-dir DIR] download the data files into one folder (data/)
     python -m lstm_lab explain SPEC           what a recurrent layer returns, named and proven
     python -m lstm_lab report                 regenerate results/README.md
+    python -m lstm_lab compare OLD NEW        do regenerated runs give the committed ones?
     python -m lstm_lab conformance [options]  every experiment on every backend, side by side
     python -m lstm_lab conformance --keras NAME [NAME ...]
                                               ... and on each Keras release (results/versions.md)

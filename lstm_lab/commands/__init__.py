@@ -13,6 +13,7 @@ COMMANDS = {
     "fetch": "fetch",
     "explain": "explain",
     "report": "report",
+    "compare": "compare",
     "conformance": "conformance",
     "findings": "findings",
     "env": "env",

@@ -78,7 +78,7 @@ def differences_from(committed_file, observed):
     committed metrics state, as ``[(metric, committed, observed, tolerance)]``; metrics
     without a tolerance are compared exactly."""
     committed = json.loads(Path(committed_file).read_text())
-    old, new = numbers_in(committed["metrics"]), numbers_in(observed["metrics"])
+    old, new = (numbers_in(run.get("metrics", {})) for run in (committed, observed))
     outside = []
     for name, value in old.items():
         entry = committed.get("metric_tolerances", {}).get(name, {})
