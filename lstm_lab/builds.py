@@ -2,9 +2,9 @@
 importing the backend (importing torch's CUDA build costs seconds and, in some processes,
 the process itself).
 
-A verdict can depend on the build rather than the Keras release: K3-09's reload crashes on
-TensorFlow where torch ships triton. :data:`BUILD_TRAITS` names the traits an expectation
-can be keyed by, each a predicate of the installed packages.
+A verdict can depend on the build rather than the Keras release: reloading on TensorFlow a
+model saved on torch crashes where torch ships triton. :data:`BUILD_TRAITS` names the traits
+an expectation can be keyed by, each a predicate of the installed packages.
 """
 
 import importlib.util

@@ -4,7 +4,7 @@ Letters are integers 0…25. The tutorial feeds each letter as one number,
 ``index / 26``, with one time step per sample, and predicts the next letter
 as a one-hot class over the 26 letters.
 
-Rotations (the fix, claim C004-03) treat the alphabet as a cycle: Z is
+Rotations (the fix) treat the alphabet as a cycle: Z is
 followed by A. Rotation ``s`` is the 26-letter cycle starting at letter ``s``;
 as a training sequence it has 25 steps, inputs ``s, s+1, …, s+24`` and
 targets ``s+1, …, s+25``, all modulo 26. So rotation 0 is exactly the

@@ -1,6 +1,5 @@
 """Daily stock prices (Date, Open, High, Low, Close, Adj Close, Volume), read and checked with
-pandas, or generated; scaled and split the way source C001 does (claims C001-01 … C001-04, C001-06,
-C001-07)."""
+pandas, or generated; scaled and split the way source C001 does."""
 
 from pathlib import Path
 
@@ -48,7 +47,7 @@ def prices_in(data_dir):
 
 
 def csv_layout(path):
-    """C001-01: what pandas reads from the CSV as it is: ``{"rows": data rows, "columns":
+    """What pandas reads from the CSV as it is: ``{"rows": data rows, "columns":
     names in file order}`` (nothing selected, renamed or checked)."""
     import pandas as pd
 

@@ -78,7 +78,7 @@ def explain_layer(layer, x, mask, keras, description, mask_note=""):
 
 
 def _same_as_the_layer(layer, a, x, mask, outputs, keras):
-    """RNN(LSTMCell(n)) against LSTM(n) with the same weights (K3-08)."""
+    """RNN(LSTMCell(n)) against LSTM(n) with the same weights."""
     inner = layer.forward_layer if a["wrapper"] != "none" else layer
     built = getattr(keras.layers, a["kind"])(
         a["units"],

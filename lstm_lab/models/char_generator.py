@@ -1,4 +1,4 @@
-"""A character-level text generator: the setup source C004's answer sketches (claim C004-08).
+"""A character-level text generator: the setup source C004's answer sketches.
 
 characters -> Embedding -> LSTM(return_sequences=True) -> TimeDistributed(Dense(vocab, softmax)),
 trained on windows whose targets are the inputs shifted by one character.
@@ -21,8 +21,9 @@ def char_generator(
     return_sequences=True,
 ):
     """The generator; ``stateful=True`` with ``batch_size=1`` gives the one-step generation copy.
-    C004-08's controls: ``time_distributed=False``, a plain ``Dense`` head with the same
-    weights; with ``return_sequences=False`` as well, one softmax per sequence, not per step.
+    The TimeDistributed claim's controls: ``time_distributed=False``, a plain ``Dense`` head
+    with the same weights; with ``return_sequences=False`` as well, one softmax per sequence,
+    not per step.
 
     Compiled without XLA, because the last, smaller batch of every epoch has a new shape that
     XLA would compile again.
@@ -126,7 +127,7 @@ class NumpyOneStep:
 
 def one_step_probabilities(stateful_model, ids, reset_every_step=False):
     """Reset, then feed ``ids`` one at a time; the probabilities after each, (len(ids), vocab).
-    ``reset_every_step``: zero the state before every character as well (C004-09's control: no
+    ``reset_every_step``: zero the state before every character as well (the control: no
     state carried, so each step sees one character alone)."""
     stepper = KerasOneStep(stateful_model)
     stepper.reset()

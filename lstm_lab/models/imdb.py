@@ -1,4 +1,4 @@
-"""The IMDb sentiment LSTM of source C002 (claims C002-01, C002-02)."""
+"""The IMDb sentiment LSTM of source C002."""
 
 from lstm_lab.backend import BACKEND, keras
 
@@ -11,8 +11,8 @@ def imdb_sentiment_lstm(
 ):
     """Embedding(num_words, embedding_dim) -> LSTM(lstm_units) -> Dense(1, sigmoid), Adam,
     binary cross-entropy, as in source C002 (1,300,641 parameters with the defaults).
-    ``recurrent``: another Keras recurrent layer class in the LSTM's place (C002-01's control
-    is a GRU), built as Keras builds it.
+    ``recurrent``: another Keras recurrent layer class in the LSTM's place (the control is
+    a GRU), built as Keras builds it.
 
     ``fast=True`` trains the same model with the same optimizer steps faster on a CPU
     (benchmarks/bench_imdb_epoch.py): the LSTM projects all 80 inputs in one product before

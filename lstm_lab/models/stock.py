@@ -1,4 +1,4 @@
-"""The stock-volume LSTM of source C001 in Keras (claim C001-03)."""
+"""The stock-volume LSTM of source C001 in Keras."""
 
 from lstm_lab.backend import keras, to_numpy
 from lstm_lab.training.loops import compiled_fit

@@ -1,5 +1,5 @@
 """What Keras's recurrent layers return and how many parameters they have, predicted by
-rule and checked against the layers (experiment 02, claims C000-08, C003-03 and L-02-01/02).
+rule and checked against the layers (experiment 02).
 
 The rules, for ``units`` u, ``features`` f, batch B and T time steps:
 
@@ -127,7 +127,7 @@ def shape_table(units=3, batch=2, steps=7, features=5, kinds=KINDS, seed=0):
 
     Returns one dict per combination with the expected and observed shapes and parameter
     counts and whether they agree; ``swapped_expected`` is the prediction for the other
-    ``return_sequences`` setting (L-02-01's control: no row may agree with it).
+    ``return_sequences`` setting (the control: no row may agree with it).
     """
     x = np.random.default_rng(seed).normal(size=(batch, steps, features)).astype(np.float32)
     rows = []
@@ -165,7 +165,7 @@ def shape_table(units=3, batch=2, steps=7, features=5, kinds=KINDS, seed=0):
 
 def parameter_table(sizes=((1, 1), (5, 3), (100, 20)), use_bias=True):
     """Formula against ``count_params`` for each layer kind, both GRU modes, several sizes;
-    ``use_bias=False`` (L-02-02's control) builds layers the formulas do not describe."""
+    ``use_bias=False`` (the control) builds layers the formulas do not describe."""
     rows = []
     for (features, units), (kind, reset_after) in itertools.product(
         sizes, [("SimpleRNN", True), ("GRU", True), ("GRU", False), ("LSTM", True)]
@@ -188,7 +188,7 @@ def parameter_table(sizes=((1, 1), (5, 3), (100, 20)), use_bias=True):
 
 
 def parameters_by_sequence_length(lengths=(5, 50, None), units=20, features=100, recurrent=True):
-    """C003-03: ``{length: count_params()}`` of SimpleRNN(units) on ``features``, whose one
+    """``{length: count_params()}`` of SimpleRNN(units) on ``features``, whose one
     set of weights serves every step; ``recurrent=False`` (the control) puts Flatten and
     Dense(units) in its place, whose weights grow with the (fixed) length."""
     counts = {}
@@ -212,7 +212,7 @@ def stacking_error(lower_returns_sequences=False, units=3, steps=7, features=5):
 
 def state_counts(kinds=("GRU", "LSTM"), return_state=True, units=3, steps=7, features=5):
     """``{kind: how many state arrays the layer returns after its output}``, counted on a
-    call; with ``return_state=False`` (C000-08's control) there are none to count."""
+    call; with ``return_state=False`` (the control) there are none to count."""
     x = np.zeros((2, steps, features), dtype=np.float32)
     counts = {}
     for kind in kinds:

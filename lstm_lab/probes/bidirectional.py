@@ -1,4 +1,4 @@
-"""Where the information sits in a bidirectional or concatenated output (C000-05 … C000-07).
+"""Where the information sits in a bidirectional or concatenated output.
 
 Each probe returns max abs differences between tensors that should (or should not)
 be equal, or a least-squares residual, so a report can show the numbers behind each verdict.
@@ -19,7 +19,7 @@ def _equal(a, b):
 
 
 def probe_last_output(units=4, steps=6, features=3, seed=0):
-    """C000-05: a plain LSTM's last output against its final h."""
+    """A plain LSTM's last output against its final h."""
     keras.utils.set_random_seed(seed)
     inputs = keras.Input(shape=(steps, features))
     outputs = keras.layers.LSTM(units, return_sequences=True, return_state=True)(inputs)
@@ -28,7 +28,7 @@ def probe_last_output(units=4, steps=6, features=3, seed=0):
 
 
 def probe_linear_map(units=4, steps=6, features=3, sequences=256, head=None, seed=0):
-    """C000-05: is an LSTM's last output a linear map of its final h? A least-squares fit of
+    """Is an LSTM's last output a linear map of its final h? A least-squares fit of
     ``sequence[:, -1]`` from ``[h, 1]`` over ``sequences`` random inputs: its largest
     residual relative to the output's standard deviation (0 for any linear map, the identity
     included), and how far the fitted map is from the identity. ``head``: an activation; a
@@ -54,7 +54,7 @@ def probe_linear_map(units=4, steps=6, features=3, sequences=256, head=None, see
 
 
 def probe_bidirectional(units=4, steps=6, features=3, seed=0):
-    """C000-06: the halves of a Bidirectional LSTM's output, and its states' order."""
+    """The halves of a Bidirectional LSTM's output, and its states' order."""
     keras.utils.set_random_seed(seed)
     x = _random((2, steps, features), seed)
     inputs = keras.Input(shape=(steps, features))
@@ -101,7 +101,7 @@ def probe_bidirectional(units=4, steps=6, features=3, seed=0):
 
 
 def probe_concatenation(units=4, steps=6, features=3, seed=0):
-    """C000-07: two branches (B, T, u) joined along time or along features."""
+    """Two branches (B, T, u) joined along time or along features."""
     keras.utils.set_random_seed(seed)
     x = _random((2, steps, features), seed)
     inputs = keras.Input(shape=(steps, features))

@@ -1,8 +1,8 @@
 """Keras's recurrent layers against the NumPy equations of :mod:`lstm_lab.references.numpy_cells`.
 
-- :func:`compare_with_reference` (claim C002-12): SimpleRNN, GRU (both reset modes) and
+- :func:`compare_with_reference`: SimpleRNN, GRU (both reset modes) and
   LSTM with random weights over a sequence, Keras against NumPy.
-- :func:`probe_forced_gates` (claim C002-11): force an LSTM's gates open or shut through
+- :func:`probe_forced_gates`: force an LSTM's gates open or shut through
   the bias and watch the memory.
 
 A bias of +50 makes a sigmoid gate 1 and −50 makes it 0 (exactly, in float32),
@@ -30,7 +30,7 @@ def _random_weights(layer, rng):
 
 def compare_with_reference(units=3, steps=7, features=5, batch=4, seed=0, activation="tanh"):
     """Max abs difference between each Keras layer's sequence output and NumPy's. The NumPy
-    equations use tanh; ``activation`` is the Keras layers' (C002-12's control: "relu",
+    equations use tanh; ``activation`` is the Keras layers' (the control: "relu",
     layers the equations do not describe)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, steps, features)).astype(np.float32)
@@ -80,7 +80,7 @@ def forced_gate_weights(kernel, recurrent_kernel, forget, write, saturate=SATURA
 def probe_forced_gates(units=3, features=2, seed=0, saturate=SATURATE):
     """One Keras LSTM step with the gates forced through a bias of ±``saturate``: max abs
     differences of the new memory from the candidate and from the old memory.
-    ``saturate=0`` (C002-11's control) forces nothing."""
+    ``saturate=0`` (the control) forces nothing."""
     rng = np.random.default_rng(seed)
     kernel = rng.normal(scale=0.5, size=(features, 4 * units)).astype(np.float32)
     recurrent_kernel = rng.normal(scale=0.5, size=(units, 4 * units)).astype(np.float32)

@@ -1,4 +1,4 @@
-"""Gradient clipping: what Keras's ``clipnorm`` and ``global_clipnorm`` do (claim C003-06).
+"""Gradient clipping: what Keras's ``clipnorm`` and ``global_clipnorm`` do.
 
 Seed 003 clips each parameter's gradient separately: if ``||g|| > threshold``, use
 ``g * threshold / ||g||`` (same direction, norm = threshold), written as

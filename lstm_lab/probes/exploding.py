@@ -1,4 +1,4 @@
-"""Exploding gradients made visible (claim C003-07): a SimpleRNN whose recurrent weights
+"""Exploding gradients made visible: a SimpleRNN whose recurrent weights
 start large (orthogonal, gain 4) trained by SGD (0.1) on the sine task, recording the loss and
 the gradients' joint norm at every step, with and without clipping."""
 

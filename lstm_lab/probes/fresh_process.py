@@ -1,6 +1,6 @@
 """Run a probe in a fresh Python and read its JSON answer, or say why the process died.
 
-Some probes need a process of their own (K3-09 reloads a model on another backend, and Keras
+Some probes need a process of their own (one reloads a model on another backend, and Keras
 fixes its backend at import). Such a process can die where the lab's cannot see: a signal
 inside a native library, a missing module, a hang. Each of those is an observation about the
 environment, so it comes back as ``{"error": cause}`` with where the process was, never as an

@@ -1,4 +1,4 @@
-"""The stateful tutorial's Keras 2 calls, run on the installed Keras (claim C004-11).
+"""The stateful tutorial's Keras 2 calls, run on the installed Keras.
 
 Each probe runs the tutorial's call as written and records what it raises, with the error
 Keras 3 is known to raise for it (measured on Keras 3.15.1); beside it runs the Keras 3 way

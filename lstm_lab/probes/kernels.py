@@ -1,5 +1,5 @@
 """What Keras 3 promises of its recurrent layers on every backend and kernel, measured
-(claims K3-01 … K3-04, K3-06, K3-08, K3-10; experiment 09).
+(experiment 09).
 
 Each probe builds small layers with weights drawn from ``seed``, runs them on random input
 and returns numbers (largest absolute differences, seconds) or what Keras raised (as
@@ -72,7 +72,7 @@ def each_case(documented, observed):
 
 
 def probe_go_backwards(units=4, shape=(2, 6, 3), seed=0, use_cudnn="auto", go_backwards=True):
-    """K3-01: a layer with ``go_backwards`` against the same layer run forward on the
+    """A layer with ``go_backwards`` against the same layer run forward on the
     time-reversed input, and on that input with its output reversed back to input order
     (``go_backwards=False``: the control, whose output is the forward run's on the input)."""
     keras.utils.set_random_seed(seed)
@@ -94,7 +94,7 @@ def probe_go_backwards(units=4, shape=(2, 6, 3), seed=0, use_cudnn="auto", go_ba
 
 
 def probe_cudnn_on_cpu(units=4, shape=(2, 6, 3), seed=0, insisted=True):
-    """K3-02 on a CPU: what an LSTM and a GRU with ``use_cudnn=True`` raise (None: they run),
+    """On a CPU: what an LSTM and a GRU with ``use_cudnn=True`` raise (None: they run),
     and whether ``"auto"`` runs. ``insisted=False`` puts ``use_cudnn=False`` in place of True
     (the control: known to run)."""
     x = _inputs(shape, seed)
@@ -107,7 +107,7 @@ def probe_cudnn_on_cpu(units=4, shape=(2, 6, 3), seed=0, insisted=True):
 
 
 def probe_cudnn_matches_generic(units=32, shape=(8, 20, 16), seed=0, other_weights=False):
-    """K3-02 on a GPU: ``use_cudnn=True`` against ``False`` with the same weights, outputs and
+    """On a GPU: ``use_cudnn=True`` against ``False`` with the same weights, outputs and
     final states, per layer (``other_weights``: the generic layer's weights reversed, the
     control, known to differ)."""
     x = _inputs(shape, seed)
@@ -135,7 +135,7 @@ CUDNN_CONDITIONS = {
 
 
 def probe_cudnn_conditions(units=8, shape=(4, 6, 3), seed=0, use_cudnn=True):
-    """K3-03 on a GPU: for each condition the guide lists (plus masks), what an LSTM with
+    """On a GPU: for each condition the guide lists (plus masks), what an LSTM with
     ``use_cudnn`` raises (None: it runs); ``"auto"`` (the control) falls back and runs."""
     x = _inputs(shape, seed)
     cases = {name: (options, None) for name, options in CUDNN_CONDITIONS.items()}
@@ -152,7 +152,7 @@ def probe_cudnn_conditions(units=8, shape=(4, 6, 3), seed=0, use_cudnn=True):
 
 
 def seconds_per_epoch_by_kernel(samples=4096, maxlen=80, epochs=2, seed=0):
-    """K3-04 on a GPU: seconds per ``fit`` epoch of the IMDb-shaped model (Embedding(10000,
+    """On a GPU: seconds per ``fit`` epoch of the IMDb-shaped model (Embedding(10000,
     128) -> LSTM(32) -> Dense(1)), with ``use_cudnn=True`` and ``False``, and ``False`` again
     (the control: a kernel against itself); the first epoch (compilation) is left out."""
     rng = np.random.default_rng(seed)
@@ -178,7 +178,7 @@ def seconds_per_epoch_by_kernel(samples=4096, maxlen=80, epochs=2, seed=0):
 
 
 def probe_masked_outputs(units=4, shape=(2, 6, 3), valid=4, seed=0, masked=True):
-    """K3-06: an LSTM with ``return_sequences=True`` on right-padded input with a mask (without
+    """An LSTM with ``return_sequences=True`` on right-padded input with a mask (without
     one: the control): do the padded steps repeat the last valid output, or are they zeros,
     for each value of ``zero_output_for_mask``?"""
     x = _inputs(shape, seed)
@@ -200,7 +200,7 @@ def probe_masked_outputs(units=4, shape=(2, 6, 3), valid=4, seed=0, masked=True)
 
 
 def probe_cell_vs_layer(units=10, shape=(2, 6, 3), seed=0, go_backwards=False):
-    """K3-08: ``RNN(LSTMCell(units))`` against ``LSTM(units)`` with the same weights; the
+    """``RNN(LSTMCell(units))`` against ``LSTM(units)`` with the same weights; the
     largest difference of the sequences and of the final states (``go_backwards=True`` on
     the wrapped cell: the control, which reads the sequence the other way)."""
     x = _inputs(shape, seed)
@@ -219,7 +219,7 @@ def probe_cell_vs_layer(units=10, shape=(2, 6, 3), seed=0, go_backwards=False):
 
 
 def probe_mixed_precision(policy, epochs=2, shape=(32, 10, 3), seed=0, with_nan=False):
-    """K3-10: a few ``fit`` epochs of LSTM(8) and GRU(8) regressors under ``policy``; per
+    """A few ``fit`` epochs of LSTM(8) and GRU(8) regressors under ``policy``; per
     layer the losses or what Keras raised (``with_nan``: one input is NaN, the control, whose
     losses are known not to be finite). The global policy is restored."""
     x = _inputs(shape, seed)

@@ -1,5 +1,4 @@
-"""Padding and masking: does a padded sequence end in the same state as the unpadded one?
-(claim C004-10)"""
+"""Padding and masking: does a padded sequence end in the same state as the unpadded one?"""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Does a trained recurrent layer use its recurrent kernel at all? (C001-07)
+"""Does a trained recurrent layer use its recurrent kernel at all?
 
 With one time step from a zero state, ``h_(t-1) = 0``, so the recurrent kernel multiplies
 zeros: zeroing it cannot change any prediction.

@@ -1,4 +1,4 @@
-"""What a regression head on an LSTM reads and prints (experiment 08: C000-02, C000-04)."""
+"""What a regression head on an LSTM reads and prints (experiment 08)."""
 
 import numpy as np
 

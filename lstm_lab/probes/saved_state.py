@@ -1,10 +1,11 @@
-"""Stateful layers under ``fit``, through saving, and across backends (claims K3-05, K3-07,
-K3-09; experiment 09). Each probe takes the option that turns it into its claim's control.
+"""Stateful layers under ``fit``, through saving, and across backends (experiment 09). Each
+probe takes the option that turns it into its claim's control.
 
-K3-09 needs a second process per backend, since Keras fixes its backend when it is first
-imported: :func:`reload_on` runs ``python -m lstm_lab.probes.saved_state PREDICTIONS MODEL...
---backend B``, which reloads each saved model there and prints its predictions' difference
-from the saved ones as one JSON line per model.
+Reloading a model on another backend needs a second process per backend, since Keras fixes
+its backend when it is first imported: :func:`reload_on` runs
+``python -m lstm_lab.probes.saved_state PREDICTIONS MODEL... --backend B``, which reloads each
+saved model there and prints its predictions' difference from the saved ones as one JSON line
+per model.
 """
 
 import importlib.util
@@ -46,7 +47,7 @@ def _state(layer):
 
 
 def probe_stateful_fit(way="fit", units=4, batch_size=2, batches=3, steps=5, features=3, seed=0):
-    """K3-05: ``fit`` a stateful LSTM and a GRU one epoch of ``batches`` batches (no
+    """``fit`` a stateful LSTM and a GRU one epoch of ``batches`` batches (no
     shuffling; learning rate 0, so that the weights stay those the reference runs with);
     ``way="fit, reset before each batch"``: a callback zeroes the state before each batch,
     the control, which carries nothing. Per layer: does the state it ends with equal the
@@ -88,7 +89,7 @@ def probe_stateful_fit(way="fit", units=4, batch_size=2, batches=3, steps=5, fea
 
 
 def probe_saved_state(folder, units=4, steps=5, features=3, seed=0, reload=True):
-    """K3-07: a stateful LSTM fed one batch (so its state is not zero), saved as ``.keras``
+    """A stateful LSTM fed one batch (so its state is not zero), saved as ``.keras``
     and reloaded (``reload=False``: the control, the saved model itself, its state kept). Is
     the state among the layer's weights, and is the model's next output the one from a zero
     state (the original's right after a reset)?"""
@@ -117,7 +118,7 @@ def probe_saved_state(folder, units=4, steps=5, features=3, seed=0, reload=True)
 
 
 def save_trained_model(folder, units=8, samples=64, steps=10, features=3, seed=0):
-    """K3-09: a small LSTM regressor trained 2 epochs on this backend, saved in ``folder`` as
+    """A small LSTM regressor trained 2 epochs on this backend, saved in ``folder`` as
     ``<backend>.keras``, with its test input and predictions in ``<backend>.npz``; beside it,
     the same model before training (``-untrained``, the control: its predictions are known
     to differ) and trained but saved without its optimizer (``-uncompiled``). Returns

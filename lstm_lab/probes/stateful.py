@@ -1,5 +1,4 @@
-"""What ``stateful=True`` does on the installed Keras, measured (claims C004-05 … C004-07,
-L-03-01).
+"""What ``stateful=True`` does on the installed Keras, measured.
 
 Each probe builds small LSTM layers with the same weights, feeds them random sequences and
 returns the largest absolute differences between outputs (or what a call raised), for the
@@ -30,7 +29,7 @@ def _random_sequences(shape, seed):
 
 
 def probe_carry_over(stateful, units=8, batch_size=2, steps=5, features=3, seed=0):
-    """C004-05: call a layer (stateful or not, weights drawn from ``seed``) twice on the same
+    """Call a layer (stateful or not, weights drawn from ``seed``) twice on the same
     batch, then once more after ``reset_state()``."""
     x = _random_sequences((batch_size, steps, features), seed)
     model = lstm_model(units, steps, features, stateful=stateful, batch_size=batch_size, seed=seed)
@@ -44,7 +43,7 @@ def probe_carry_over(stateful, units=8, batch_size=2, steps=5, features=3, seed=
 
 
 def probe_rows_continue(batch_size=4, length=12, chunk=4, units=8, features=3, seed=1):
-    """C004-06: four independent sequences fed in chunks to a stateful layer with batch size 4.
+    """Four independent sequences fed in chunks to a stateful layer with batch size 4.
 
     Row i of every chunk continues row i of the previous chunk, so the chunked
     outputs equal one stateless pass over the whole sequences. Shuffling the
@@ -76,7 +75,7 @@ def probe_rows_continue(batch_size=4, length=12, chunk=4, units=8, features=3, s
 
 
 def probe_long_sequence(length=120, chunk=10, units=8, features=3, seed=2):
-    """C004-07: one long sequence fed ``chunk`` steps at a time to a batch-1 stateful layer,
+    """One long sequence fed ``chunk`` steps at a time to a batch-1 stateful layer,
     and the same chunks with a reset before each (every chunk then starts from zeros)."""
     x = _random_sequences((1, length, features), seed)
     whole = lstm_model(units, length, features, stateful=False, seed=seed)
@@ -100,7 +99,7 @@ def probe_long_sequence(length=120, chunk=10, units=8, features=3, seed=2):
 
 
 def probe_batch_sizes(built_for=4, fed=(1, 2, 4), units=8, steps=5, features=3, seed=3):
-    """L-03-01: a stateful layer built for batch ``built_for``, called once with that batch,
+    """A stateful layer built for batch ``built_for``, called once with that batch,
     then with a batch of each size in ``fed`` (a fresh layer each time).
 
     Returns ``{"batch of n": what the second call raised}``, as

@@ -1,4 +1,4 @@
-"""Does a ``TimeDistributed(Dense)`` head give a plain ``Dense``'s output at every step? (C004-08)
+"""Does a ``TimeDistributed(Dense)`` head give a plain ``Dense``'s output at every step?
 
 In Keras 3 ``Dense`` applies to the last axis of any input, so on the (batch, steps, units)
 output of an LSTM a plain ``Dense`` with the same weights gives the same numbers. On

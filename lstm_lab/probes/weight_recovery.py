@@ -1,4 +1,4 @@
-"""Recover the weights of the ``LSTM(1)`` behind source C002's printed numbers (claim C002-10).
+"""Recover the weights of the ``LSTM(1)`` behind source C002's printed numbers.
 
 An ``LSTM(1)`` on one input feature has a kernel (1 x 4), a recurrent kernel
 (1 x 4) and a bias (4,). Keras's default initialisers make the bias

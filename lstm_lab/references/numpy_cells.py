@@ -1,4 +1,4 @@
-"""Recurrent layers in NumPy, written from their equations (claims C002-11, C002-12).
+"""Recurrent layers in NumPy, written from their equations.
 
 They take the weights as Keras stores them (``layer.get_weights()``) and
 compute in float64, with Keras's default activations (tanh, and the logistic

@@ -88,7 +88,7 @@ def torch_parameters(layer, reverse=False, reorder_gates=True):
     ``weight_hh``, ``bias_ih``, ``bias_hh``); a layer without bias maps to zero biases.
     ValueError (from :func:`check_mappable`) for settings PyTorch cannot compute.
     ``reorder_gates=False`` copies a GRU's gates in Keras's order, the porting mistake
-    (experiment 02's control for L-02-03)."""
+    (experiment 02's control for the Keras-to-PyTorch mapping)."""
     check_mappable(layer, reverse)
     kind = type(layer).__name__
     reorder = _gru_gates_to_torch if reorder_gates else np.asarray
@@ -213,7 +213,7 @@ def compare_bidirectional_stack(units=5, steps=7, features=4, batch=3, seed=0):
 
 
 def torch_rnn_shapes(layers, steps=10, batch=3, features=100, units=20, seed=0, batch_first=False):
-    """C003-01/02: ``nn.RNN(100, 20)`` on x (10, 3, 100) with a zero h0; ``batch_first=True``
+    """``nn.RNN(100, 20)`` on x (10, 3, 100) with a zero h0; ``batch_first=True``
     (the control) reads the same x as 10 sequences of 3 steps."""
     torch = _torch()
     torch.manual_seed(seed)

@@ -323,7 +323,7 @@ def write_report(sweep_dir, name, invocation=None):
 
 def robust_and_failing(summary):
     """How many (claim, backend) pairs of a sweep give one verdict on every seed, and the
-    pairs whose expected seed rate does not hold (``"C004-03 on jax"``)."""
+    pairs whose expected seed rate does not hold (``"<claim id> on <backend>"``)."""
     robust = sum(row["robust"] for row in summary["claims"])
     failing = [
         f"{row['id']} on {row['backend']}" for row in summary["claims"] if not row["rate_holds"]

@@ -26,7 +26,7 @@ class ResetStatesAfterEpoch(keras.callbacks.Callback):
 
 class ResetStatesBeforeBatch(keras.callbacks.Callback):
     """Zero every stateful layer's state before each training batch: a fit that carries
-    nothing from batch to batch (the control of K3-05)."""
+    nothing from batch to batch (the control of the stateful ``fit`` claim)."""
 
     def on_train_batch_begin(self, batch, logs=None):
         reset_rnn_states(self.model)

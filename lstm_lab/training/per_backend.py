@@ -39,7 +39,7 @@ def _one_step_jax(model):
 
     from lstm_lab.training.states import stateful_layers
 
-    # A stateful layer's states are not among the model's variables (experiment 09, K3-05),
+    # A stateful layer's states are not among the model's variables (experiment 09),
     # so they are passed in and read back explicitly.
     states = [variable for layer in stateful_layers(model) for variable in layer.states]
     variables = model.trainable_variables + model.non_trainable_variables
@@ -80,7 +80,7 @@ def all_epochs(model, x_batches, y_batches, epochs, jit_compile=False):
     On JAX this is exactly what ``fit`` does, including what ``fit`` gets wrong there: the
     states of a stateful layer are not among the model's ``non_trainable_variables``, so
     Keras's JAX ``train_step`` drops their updates and every batch starts from the
-    state of the last reset (experiment 09, K3-05).
+    state of the last reset (experiment 09).
     """
     if BACKEND == "tensorflow":
         return _all_epochs_tensorflow(model, x_batches, y_batches, epochs, jit_compile)
