@@ -198,6 +198,23 @@ def test_an_expected_error_is_matched_by_type_and_message():
     assert same_error(expected, subclass).agrees
 
 
+def test_the_backend_s_own_error_where_keras_does_not_check_refutes():
+    expected = {"type": "ValueError", "match": "batch size", "unchecked": "broadcast shape"}
+    unchecked = same_error(expected, raised(_raise_runtime))
+    assert not unchecked.agrees and not unchecked.failed and "did not check" in unchecked.detail
+    other = same_error(expected, raised(lambda: [][1]))  # matches neither: still an error
+    assert not other.agrees and "another exception" in other.failed
+    assert same_error(expected, raised(lambda: _raise(ValueError("batch size 2")))).agrees
+
+
+def _raise(error):
+    raise error
+
+
+def _raise_runtime():
+    _raise(RuntimeError("output with shape [1, 32] doesn't match the broadcast shape [4, 32]"))
+
+
 def test_another_exception_than_the_expected_one_is_an_error_verdict():
     observed = raised(lambda: [][1])
     documented = {"type": "ValueError", "match": "batch"}
