@@ -6,7 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from lstm_lab.commands.options import positive_int
+from lstm_lab.commands.options import add_jobs
 from lstm_lab.errors import BadInput, combined_exit_code
 from lstm_lab.experiment import OneLineParser, project_root
 from lstm_lab.runners.discover import find_experiments
@@ -28,7 +28,7 @@ def add_arguments(parser):
 def own_options(options):
     """``run``'s own options (``--jobs``, ``--keras``) taken from among the experiment's."""
     parser = OneLineParser(prog="lstm-lab run", add_help=False, allow_abbrev=False)
-    parser.add_argument("--jobs", type=positive_int, default=1)
+    add_jobs(parser)
     parser.add_argument("--keras")
     return parser.parse_known_args(options)
 
