@@ -6,6 +6,7 @@ from lstm_lab import cli
 
 
 def write_run(results_dir, name, verdict="confirmed", control="refuted", loss=0.5, run_id="a"):
+    """A run of one claim; ``control=None``: a claim without one (not run)."""
     folder = results_dir / name
     folder.mkdir(parents=True)
     data = {
@@ -17,7 +18,7 @@ def write_run(results_dir, name, verdict="confirmed", control="refuted", loss=0.
                 "id": "C004-01",
                 "verdict": verdict,
                 "expect": "confirmed",
-                "control": {"outcome": control},
+                "control": control and {"outcome": control},
             },
         ],  # fmt: skip
         "metrics": {"loss": loss, "sizes": {"train": 5}},
@@ -29,6 +30,13 @@ def write_run(results_dir, name, verdict="confirmed", control="refuted", loss=0.
 def test_a_run_made_again_regenerates_the_committed_one(tmp_path, capsys):
     write_run(tmp_path / "old", "01_x")
     write_run(tmp_path / "new", "01_x", loss=0.55, run_id="b")  # within 0.1; id and time aside
+    assert cli.main(["compare", str(tmp_path / "old"), str(tmp_path / "new")]) == 0
+    assert "1 of 1 runs regenerate" in capsys.readouterr().out
+
+
+def test_a_claim_not_run_has_no_control_to_compare(tmp_path, capsys):
+    write_run(tmp_path / "old", "09_x", verdict="not run", control=None)
+    write_run(tmp_path / "new", "09_x", verdict="not run", control=None, run_id="b")
     assert cli.main(["compare", str(tmp_path / "old"), str(tmp_path / "new")]) == 0
     assert "1 of 1 runs regenerate" in capsys.readouterr().out
 

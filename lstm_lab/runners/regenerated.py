@@ -25,7 +25,7 @@ def run_differences(committed_file, regenerated):
             if old[claim_id][key] != new[claim_id][key]:
                 found.append(f"{claim_id} {key}: {old[claim_id][key]} -> {new[claim_id][key]}")
         before, after = (
-            c.get("control", {}).get("outcome") for c in (old[claim_id], new[claim_id])
+            (c.get("control") or {}).get("outcome") for c in (old[claim_id], new[claim_id])
         )
         if before != after:
             found.append(f"{claim_id} control: {before} -> {after}")
