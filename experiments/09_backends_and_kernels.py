@@ -238,7 +238,9 @@ def main(argv=None):
     report.metric("masked_outputs", masked)
     report.metric("cell_vs_layer", cell_gap)
     report.metric("reload_differences", {b: r[paths["trained"].name].get("max difference")
-                                         for b, r in reloads.items() if b not in missing})
+                                         for b, r in reloads.items() if b not in missing},
+                  tolerance=1e-5, why="float32 round-off of a reload in a fresh process, which "
+                  "varies from run to run; K3-09's own tolerance")
     report.note("Every backend runs this same script; `python -m lstm_lab conformance` runs it "
                 "on each in a fresh process and puts the verdicts side by side. A check that "
                 "needs a GPU is recorded as not run on a CPU, never as confirmed.")
