@@ -233,10 +233,13 @@ def main(argv=None):
                                ("K3-06", masked), ("K3-07", saved)]
          for name, value in values.items()],
     ))
-    report.metric("go_backwards", backwards)
-    report.metric("stateful_fit", stateful_fit)
-    report.metric("masked_outputs", masked)
-    report.metric("cell_vs_layer", cell_gap)
+    # Outputs of untrained layers: torch's CPU kernels round float32 sums differently with
+    # the thread count, so these repeat to round-off, not bit for bit.
+    round_off = "float32 round-off, which varies with the thread count (torch)"
+    report.metric("go_backwards", backwards, tolerance=1e-6, why=round_off)
+    report.metric("stateful_fit", stateful_fit, tolerance=1e-6, why=round_off)
+    report.metric("masked_outputs", masked, tolerance=1e-6, why=round_off)
+    report.metric("cell_vs_layer", cell_gap, tolerance=1e-6, why=round_off)
     report.metric("reload_differences", {b: r[paths["trained"].name].get("max difference")
                                          for b, r in reloads.items() if b not in missing},
                   tolerance=1e-5, why="float32 round-off of a reload in a fresh process, which "
