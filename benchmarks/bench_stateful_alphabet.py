@@ -16,7 +16,8 @@ loop on TensorFlow.
 On JAX the fast path is one jax.jit-compiled scan over the epochs of a scan over the batches
 of Keras's own train step (XLA is always on there). On torch Keras's fit cannot train a
 stateful layer (it raises), so the tutorial's loop has no time: the lab's own loop is timed
-alone, and its weights are compared with TensorFlow's elsewhere (tests/test_compiled.py).
+with torch's default threads and with one, and its weights are compared with TensorFlow's
+elsewhere (tests/test_compiled.py).
 
     python benchmarks/bench_stateful_alphabet.py [--epochs 300] [--seed 7] [--backend jax]
 """
@@ -67,6 +68,18 @@ def timed(train, seed, unroll):
     return time.perf_counter() - started, model.get_weights()
 
 
+def on_torch_threads(threads, train):
+    """``train()`` with torch's intra-op threads set to ``threads``, then set back."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return train()
+    finally:
+        torch.set_num_threads(before)
+
+
 COMPILED_FIT_NAME = {
     "tensorflow": "compiled_fit (graph)",
     "jax": "compiled_fit (jax.jit)",
@@ -108,6 +121,14 @@ def main():
             lambda m: compiled_fit(m, x, y, epochs, batch_size=1),
         ),
     ]
+    if BACKEND == "torch":  # one step's ops are small: a second thread may cost more than it gives
+        ways.append(
+            (
+                "compiled_fit, one torch thread",
+                True,
+                lambda m: on_torch_threads(1, lambda: compiled_fit(m, x, y, epochs, batch_size=1)),
+            )
+        )
     if BACKEND == "tensorflow":
         ways.append(
             (
