@@ -9,7 +9,8 @@ Rows:
    way (``lstm_lab.models.imdb``, ``fast=True``: the LSTM's input projection taken out of its
    loop, ``ProjectedInputLSTM``, XLA and 25 batches per compiled call; on torch Keras allows
    neither of the last two and the projection alone made the epoch slower, 31.0 s against
-   27.2 s, so there the lab's way is plain fit); on TensorFlow also XLA alone.
+   27.2 s, so there the lab's way is plain fit); on TensorFlow also XLA alone, on torch
+   ``jit_compile=True`` (torch.compile, whose first epoch includes compiling).
 
 Each way trains two epochs and both are timed: the first includes compiling, the second is
 the steady cost of every further epoch, which is compared with PyTorch's second epoch.
@@ -78,6 +79,8 @@ def keras_rows(reviews):
     rows = {"Keras fit": epochs(plain())}
     if BACKEND == "tensorflow":
         rows["Keras fit, XLA"] = epochs(plain(jit_compile=True))
+    if BACKEND == "torch":  # Keras's jit_compile there is torch.compile of the train step
+        rows["Keras fit, torch.compile"] = epochs(plain(jit_compile=True))
     if BACKEND != "torch":
         keras.utils.set_random_seed(0)
         rows[f"lab: projected input, XLA, {STEPS_PER_EXECUTION} batches a call"] = epochs(
