@@ -19,6 +19,7 @@ def char_generator(
     stateful=False,
     time_distributed=True,
     return_sequences=True,
+    torch_compile=False,
 ):
     """The generator; ``stateful=True`` with ``batch_size=1`` gives the one-step generation copy.
     The TimeDistributed claim's controls: ``time_distributed=False``, a plain ``Dense`` head
@@ -26,7 +27,10 @@ def char_generator(
     not per step.
 
     Compiled without XLA, because the last, smaller batch of every epoch has a new shape that
-    XLA would compile again.
+    XLA would compile again. ``torch_compile=True`` on torch compiles Keras's train and test
+    steps with ``torch.compile`` (Keras's ``jit_compile`` there): minutes of compiling, then
+    epochs several times faster, since Keras's torch LSTM on a CPU loops over the steps in
+    Python; other backends ignore it.
 
     On TensorFlow the head is an :class:`UnstackedTimeDistributed`: Keras's wrapper with the
     same numbers bit for bit and a backward pass of one ``stack`` instead of a sum per step.
@@ -47,7 +51,11 @@ def char_generator(
         dense = wrapper(dense, name="next_character")
     outputs = dense(x)
     model = keras.Model(inputs, outputs, name="char_generator")
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer="adam",
+        loss="sparse_categorical_crossentropy",
+        jit_compile=True if torch_compile and BACKEND == "torch" else "auto",
+    )
     return model
 
 
