@@ -6,9 +6,11 @@
 
 A spec is one or more layers separated by ``|`` (stacked, each feeding the next). Each is a
 call of a whitelisted Keras layer, cell or wrapper, with literal arguments only (numbers,
-strings, booleans, None) and, for ``RNN`` and ``Bidirectional``, one nested call. Python's
-own parser reads the text (``ast``, expression mode); nothing is evaluated: a name, keyword
-or value outside the whitelist is bad input, named in one line with what is allowed.
+strings, booleans, None) and, for ``RNN`` and ``Bidirectional``, one nested call. The
+tutorials' spellings ``keras.layers.LSTM(4)``, ``layers.LSTM(4)`` and
+``tf.keras.layers.LSTM(4)`` name the same layer. Python's own parser reads the text (``ast``,
+expression mode); nothing is evaluated: a name, keyword or value outside the whitelist is
+bad input, named in one line with what is allowed.
 """
 
 import ast
@@ -22,16 +24,18 @@ RECURRENT = KINDS[::-1]  # experiment 02's kinds, LSTM first as messages name th
 CELLS = tuple(CELL_KINDS)[::-1]
 COMMON = {
     "activation",
-    "recurrent_activation",
     "use_bias",
     "dropout",
     "recurrent_dropout",
     "seed",
-    "unit_forget_bias",
-    "reset_after",
     "kernel_initializer",
     "recurrent_initializer",
     "bias_initializer",
+}
+OWN = {  # what one kind takes beyond COMMON, as Keras's signatures have it
+    "SimpleRNN": set(),
+    "GRU": {"recurrent_activation", "reset_after", "use_cudnn"},
+    "LSTM": {"recurrent_activation", "unit_forget_bias", "use_cudnn"},
 }
 LAYER_OPTIONS = {
     "return_sequences",
@@ -39,13 +43,12 @@ LAYER_OPTIONS = {
     "go_backwards",
     "stateful",
     "unroll",
-    "use_cudnn",
     "zero_output_for_mask",
 }
 ALLOWED = {
-    **{name: COMMON | LAYER_OPTIONS | {"units"} for name in RECURRENT},
-    **{name: COMMON | {"units"} for name in CELLS},
-    "RNN": LAYER_OPTIONS - {"use_cudnn"},
+    **{name: COMMON | OWN[name] | LAYER_OPTIONS | {"units"} for name in RECURRENT},
+    **{name: COMMON | OWN[CELL_KINDS[name]] - {"use_cudnn"} | {"units"} for name in CELLS},
+    "RNN": LAYER_OPTIONS,
     "Bidirectional": {"merge_mode"},
     "Masking": {"mask_value"},
 }
@@ -57,6 +60,7 @@ POSITIONAL = {  # the positional arguments each call takes
     "Bidirectional": ("layer",),
     "Masking": (),
 }
+MODULES = ("keras.layers", "layers", "tf.keras.layers")  # the prefixes a layer may be written with
 
 
 @dataclass
@@ -103,9 +107,9 @@ def _parse_one(text):
 
 
 def _call(node, text, allowed_names):
-    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+    if not isinstance(node, ast.Call):
         raise BadInput(f"{text!r}: expected a call such as LSTM(8), got {ast.unparse(node)!r}")
-    name = node.func.id
+    name = _layer_name(node.func)
     if name not in allowed_names:
         raise BadInput(f"{name!r} is not allowed here; allowed: {', '.join(allowed_names)}")
     if len(node.args) > len(POSITIONAL[name]):
@@ -133,6 +137,19 @@ def _call(node, text, allowed_names):
     if units is not None and (not isinstance(units, int) or isinstance(units, bool) or units < 1):
         raise BadInput(f"{name}: units must be a whole number from 1, got {units!r}")
     return Call(name, args, options)
+
+
+def _layer_name(func):
+    """``LSTM`` for ``LSTM``, ``keras.layers.LSTM``, ``layers.LSTM`` or ``tf.keras.layers.LSTM``."""
+    if isinstance(func, ast.Name):
+        return func.id
+    module = ast.unparse(func.value) if isinstance(func, ast.Attribute) else None
+    if module not in MODULES:
+        raise BadInput(
+            f"{ast.unparse(func)!r}: write a layer as LSTM(8) or {MODULES[0]}.LSTM(8) "
+            f"(or {', '.join(MODULES[1:])})"
+        )
+    return func.attr
 
 
 def _literal(node, name, what):
