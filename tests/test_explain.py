@@ -85,12 +85,53 @@ def test_go_backwards_reset_after_cells_and_stacks():
     assert upper["input_shape"] == [2, 5, 4] and len(upper["outputs"]) == 1
 
 
+def test_a_stateful_layer_carries_its_state_until_reset_and_fixes_its_batch_size():
+    [stateful] = explain_spec("LSTM(4, stateful=True)")
+    checks = identities_of(stateful)
+    assert not checks["a second call on the same input returns the first call's outputs"]
+    assert checks["after reset_state(), a call returns the first call's outputs"]
+    refused = checks["a call with a batch of 3, not 2, is refused"]
+    assert refused  # Keras 3.12 and later check the batch size of a stateful layer
+    [stateless] = explain_spec("LSTM(4)")  # the control: nothing carried, nothing to reset
+    assert identities_of(stateless) == {
+        "a second call on the same input returns the first call's outputs": True
+    }
+
+
+def test_go_backwards_reads_the_last_step_first():
+    [backwards] = explain_spec("LSTM(3, go_backwards=True, return_sequences=True)")
+    checks = identities_of(backwards)
+    reversed_input = "the same weights without go_backwards, on the input reversed in time, "
+    assert checks[reversed_input + "return these outputs"]
+    assert not checks[
+        "the same weights without go_backwards, on the input as given, return these outputs"
+    ]
+
+
+@pytest.mark.parametrize(
+    "spec, name",
+    [
+        ("keras.layers.LSTM(4)", "LSTM"),
+        ("layers.GRU(2)", "GRU"),
+        ("tf.keras.layers.Bidirectional(keras.layers.SimpleRNN(2))", "Bidirectional"),
+    ],
+)
+def test_the_tutorials_spellings_name_the_same_layers(spec, name):
+    [call] = parse(spec)
+    assert call.name == name and str(call).startswith(name + "(")
+
+
 @pytest.mark.parametrize(
     "spec, message",
     [
         ("", "empty layer spec"),
+        ("LSTM(4, reset_after=True)", "LSTM does not take reset_after=; allowed:"),
+        ("GRU(4, unit_forget_bias=True)", "GRU does not take unit_forget_bias=; allowed:"),
+        ("SimpleRNN(4, use_cudnn=False)", "SimpleRNN does not take use_cudnn=; allowed:"),
+        ("torch.nn.LSTM(4)", "write a layer as LSTM(8) or keras.layers.LSTM(8)"),
         ("Dense(3)", "'Dense' is not allowed here; allowed: LSTM, GRU"),
-        ("__import__('os').system('true')", "expected a call such as LSTM(8)"),
+        ("__import__('os').system('true')", "write a layer as LSTM(8)"),
+        ("print", "expected a call such as LSTM(8)"),
         ("LSTM(4, foo=1)", "LSTM does not take foo=; allowed:"),
         ("LSTM(4, activation=print)", "only numbers, strings, True, False and None"),
         ("LSTM(4, activation=[1])", "a single number, string, boolean or None"),
@@ -129,6 +170,19 @@ def test_the_command_prints_text_markdown_and_json_and_rejects_bad_input(tmp_pat
     with pytest.raises(SystemExit) as exit:
         cli.main(["explain", "LSTM(2)", "--input-shape", "2,5"])
     assert exit.value.code == 2 and "expected three whole numbers" in capsys.readouterr().err
+
+
+def test_every_allowed_argument_is_one_keras_takes():
+    import inspect
+
+    from lstm_lab.backend import keras
+    from lstm_lab.explain.spec import ALLOWED, RECURRENT
+
+    rnn = set(inspect.signature(keras.layers.RNN.__init__).parameters)
+    for name, allowed in ALLOWED.items():
+        taken = set(inspect.signature(getattr(keras.layers, name).__init__).parameters)
+        passed_on = rnn if name in RECURRENT else set()  # **kwargs reach RNN's own arguments
+        assert allowed <= taken | passed_on, (name, allowed - taken - passed_on)
 
 
 def test_a_saved_model_is_explained_layer_by_layer_in_place(tmp_path):

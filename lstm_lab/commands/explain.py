@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from lstm_lab import BACKENDS
@@ -54,8 +55,12 @@ def add_arguments(parser):
 
 
 def run(args):
+    from lstm_lab.backend import BACKEND
     from lstm_lab.explain.command import explain_saved_model, explain_spec
     from lstm_lab.explain.render import render_markdown, render_text
+
+    if sys.stderr.isatty():  # importing Keras takes seconds: say so instead of sitting silent
+        print(f"explain: loading Keras on {BACKEND} ...", file=sys.stderr, flush=True)
 
     if args.spec.endswith(".keras") or Path(args.spec).exists():
         if not Path(args.spec).is_file():

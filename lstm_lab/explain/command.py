@@ -12,7 +12,12 @@ model, on the installed backend:
 - each output against a NumPy reference computed from the layer's weights with the equations
   of :mod:`lstm_lab.references.numpy_cells` (experiment 01's cells), masks and go_backwards
   included, so every name is proven, not asserted;
-- the parameter count with its formula.
+- the parameter count with its formula;
+- what a call leaves behind: whether a second call on the same input returns the first one's
+  outputs (not where the layer is stateful and carries its state), what ``reset_state()``
+  restores and whether a stateful layer refuses another batch size; and, for
+  ``go_backwards=True``, that the layer reads the input from its last step, giving the
+  outputs of the same weights without it on the input reversed in time.
 """
 
 import numpy as np
@@ -66,7 +71,11 @@ def explain_layer(layer, x, mask, keras, description, mask_note=""):
     ]
     if a["rnn_of_cell"]:
         checks.append(_same_as_the_layer(layer, a, x, mask, outputs, keras))
+    if a["go_backwards"] and a["wrapper"] == "none":
+        checks += _reading_order(layer, x, mask, outputs, keras)
+    checks += _state_from_call_to_call(layer, x, mask, outputs, keras)
     return {
+        "keras": f"Keras {keras.__version__} on {keras.backend.backend()}",
         "layer": description,
         "input_shape": list(x.shape),
         "mask": mask_note if mask is not None else "",
@@ -103,6 +112,90 @@ def _same_as_the_layer(layer, a, x, mask, outputs, keras):
         "tolerance": SAME,
         "why": f"RNN({type(inner.cell).__name__}) is the layer's loop around the cell",
     }
+
+
+def _check(statement, gap, why_if_holds, why_if_not):
+    holds = gap <= SAME
+    return {
+        "statement": statement,
+        "holds": holds,
+        "max_abs_difference": gap,
+        "tolerance": SAME,
+        "why": why_if_holds if holds else why_if_not,
+    }
+
+
+def _reading_order(layer, x, mask, outputs, keras):
+    """go_backwards=True against a copy without it, on the input reversed in time (the claim)
+    and as given (its control)."""
+    config = {**layer.get_config(), "go_backwards": False, "stateful": False}
+    forward = type(layer).from_config(config)
+    forward(x)
+    forward.set_weights(layer.get_weights())
+    checks = []
+    for given, how in [(x[:, ::-1], "reversed in time"), (x, "as given")]:
+        given_mask = None if mask is None else (mask[:, ::-1] if given is not x else mask)
+        other = _run(forward, np.ascontiguousarray(given), given_mask, keras)
+        gap = max(difference(o, p) for o, p in zip(outputs, other))
+        checks.append(
+            _check(
+                f"the same weights without go_backwards, on the input {how}, return these outputs",
+                gap,
+                "go_backwards=True reads the last step first; a sequence output comes in that "
+                "reading order, its first step having seen only the input's last",
+                "the order in which the steps are read changes every output",
+            )
+        )
+    return checks
+
+
+def _state_from_call_to_call(layer, x, mask, first, keras):
+    """A second call on the same input; for a layer that carries its state, a call after
+    ``reset_state()`` and a call with a batch one larger."""
+    second = _run(layer, x, mask, keras)
+    gap = max(difference(a, b) for a, b in zip(first, second))
+    checks = [
+        _check(
+            "a second call on the same input returns the first call's outputs",
+            gap,
+            "each call starts from zero states: nothing is carried from call to call",
+            "the second call started from the state the first one left (stateful=True): "
+            "the state is carried from call to call until reset_state()",
+        )
+    ]
+    if gap <= SAME:
+        return checks
+    layer.reset_state()
+    after_reset = _run(layer, x, mask, keras)
+    checks.append(
+        _check(
+            "after reset_state(), a call returns the first call's outputs",
+            max(difference(a, b) for a, b in zip(first, after_reset)),
+            "reset_state() sets the states back to zeros, where the first call began",
+            "reset_state() did not bring the states back to where the first call began",
+        )
+    )
+    larger = np.concatenate([x, x[:1]])
+    larger_mask = None if mask is None else np.concatenate([mask, mask[:1]])
+    try:
+        _run(layer, larger, larger_mask, keras)
+        refused = None
+    except Exception as error:  # what Keras (or the backend) does is the measurement
+        refused = error_summary(error)
+    layer.reset_state()
+    checks.append(
+        {
+            "statement": f"a call with a batch of {len(larger)}, not {len(x)}, is refused",
+            "holds": refused is not None,
+            "max_abs_difference": None,
+            "tolerance": None,
+            "why": f"a stateful layer's batch size is fixed by its first call: "
+            f"{refused.split(' - ')[0][:200]}"
+            if refused
+            else "accepted: this Keras does not check a stateful layer's batch size",
+        }
+    )
+    return checks
 
 
 def _run(layer, x, mask, keras):

@@ -8,6 +8,11 @@ def _verdict(check):
     return "holds" if check["holds"] else "does not hold"
 
 
+def _gap(check, form):
+    """The check's difference, or "–" for a check that is not a difference."""
+    return "–" if check["max_abs_difference"] is None else format(check["max_abs_difference"], form)
+
+
 def _heading(e):
     """``"LSTM(3) on input (2, 5, 3) (how it is masked)"``."""
     return f"{e['layer']} on input {tuple(e['input_shape'])}" + (
@@ -22,7 +27,7 @@ def _against_the_rules(row):
 
 
 def render_text(explained):
-    lines = []
+    lines = [explained[0]["keras"]] if explained else []
     for number, e in enumerate(explained, 1):
         p = e["parameters"]
         lines += [
@@ -35,14 +40,13 @@ def render_text(explained):
                 f"    [{row['index']}] {str(tuple(row['shape'])):14s} {row['name']} "
                 f"({row['max_abs_difference_from_the_equations']:.1g}{_against_the_rules(row)})"
             )
-        lines.append(f"  identities (max abs difference, tolerance {SAME:g}):")
+        lines.append(f"  identities and repeated calls (max abs difference, tolerance {SAME:g}):")
         if not e["identities"]:
             lines.append("    none: with one output there is nothing to relate")
         for check in e["identities"]:
             why = f": {check['why']}" if check["why"] else ""
             lines.append(
-                f"    {_verdict(check):14s} {check['statement']} "
-                f"({check['max_abs_difference']:.2g}){why}"
+                f"    {_verdict(check):14s} {check['statement']} ({_gap(check, '.2g')}){why}"
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -51,7 +55,7 @@ def render_text(explained):
 def render_markdown(explained):
     from lstm_lab.report.markdown import markdown_table
 
-    parts = []
+    parts = [f"Measured with {explained[0]['keras']}.", ""] if explained else []
     for number, e in enumerate(explained, 1):
         p = e["parameters"]
         parts += [
@@ -73,7 +77,7 @@ def render_markdown(explained):
             markdown_table(
                 ["identity", "on this run", "max abs difference", "why"],
                 [
-                    [f"`{c['statement']}`", _verdict(c), f"{c['max_abs_difference']:.2g}", c["why"]]
+                    [f"`{c['statement']}`", _verdict(c), _gap(c, ".2g"), c["why"]]
                     for c in e["identities"]
                 ],
             ),
