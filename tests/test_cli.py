@@ -106,6 +106,12 @@ def test_list_says_confirmed_and_as_expected_apart(results_dir):
     assert "[full run: 1 confirmed, 1 refuted; every verdict as the lab expects]" in result.stdout
 
 
+def test_list_refuses_a_results_folder_that_is_not_there(tmp_path):
+    result = run_python("-m", "lstm_lab", "list", "--results-dir", tmp_path / "resluts")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"error: --results-dir {tmp_path / 'resluts'} is not a folder\n"
+
+
 def test_a_listing_cut_short_by_its_reader_ends_quietly():
     # `lstm-lab list | head -1`: the reader closes the pipe before the listing is written
     listing = subprocess.Popen(
