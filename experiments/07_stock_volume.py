@@ -82,7 +82,9 @@ def main(argv=None):
     if not (csv and is_source_data(csv)):
         report.other_data = (f"a claim about the source's SBUX.csv, and this run has {source}"
                              + ("" if csv else " (give --data-dir with SBUX.csv)"))
-    lab.progress(f"{len(frame)} days from {source}")
+    lab.progress(f"{len(frame)} days from {source}" + ("" if csv else ": no SBUX.csv given (--csv, "
+                 "or --data-dir with it; `lstm-lab fetch` downloads it), so the source's claims "
+                 "are judged on other data"))
 
     # ## 1. The source's data and shapes; its control is the same file cut to 200 days
     if csv:

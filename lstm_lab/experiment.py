@@ -126,8 +126,15 @@ class Experiment:
         self.report.settings = self.settings
         self.name = name
         self._backups = []
+        from lstm_lab.backend import BACKEND, keras
+
+        release = keras.__version__  # imports Keras: its seconds are not the experiment's
         self._started = time.perf_counter()
         RUNNING.append(self)
+        # The same seed draws different numbers on each backend: say which one this is.
+        self.progress(
+            f"{name} on {BACKEND} (Keras {release}), {self.args.profile} profile, seed {self.seed}"
+        )
 
     def seed_for(self, purpose, offset=0):
         """The seed for one random thing (a probe, a data set): ``--seed`` plus ``offset``

@@ -33,6 +33,15 @@ def test_the_profile_chooses_the_settings_and_nothing_is_written_yet(results_dir
     assert not results_dir.exists()  # created only when the report is written
 
 
+def test_the_first_line_names_the_backend_keras_profile_and_seed(results_dir, capsys):
+    from lstm_lab.backend import BACKEND, keras
+
+    make_experiment(results_dir, "--profile", "quick", "--seed", "5")
+    first = capsys.readouterr().out.splitlines()[0]
+    expected = f"99_demo on {BACKEND} (Keras {keras.__version__}), quick profile, seed 5"
+    assert first.endswith(expected)
+
+
 def test_extra_options_are_parsed(results_dir):
     lab = make_experiment(results_dir, "--csv", "prices.csv", extra={"--csv": {"type": Path}})
     assert lab.args.csv == Path("prices.csv")
