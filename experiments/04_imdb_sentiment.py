@@ -122,7 +122,7 @@ def main(argv=None):
     lab.progress(f"{len(x_train)} training and {len(x_test)} test reviews from {source}")
 
     # ## 4. Training, both truncation sides
-    results, histories = {}, {}
+    results, histories, torch_compile = {}, {}, lab.torch_compile()
     fit_rows = int(len(x_train) * (1 - VALIDATION_SPLIT))
     for side, meaning in SIDES.items():
         lab.progress(f"training with truncating='{side}' ({meaning}): {settings['epochs']} "
@@ -130,7 +130,7 @@ def main(argv=None):
         lab.reseed(f"model, truncating={side!r}")
         train = keras.utils.pad_sequences(x_train, maxlen=MAXLEN, truncating=side)
         test = keras.utils.pad_sequences(x_test, maxlen=MAXLEN, truncating=side)
-        model = imdb_sentiment_lstm(NUM_WORDS, MAXLEN)
+        model = imdb_sentiment_lstm(NUM_WORDS, MAXLEN, torch_compile=torch_compile)
         identity = lab.run_identity(side=side, data=fingerprint(train, y_train))
         record = fit_with_backup(model, train, y_train, lab.backup_dir(side), identity,
                                  monitor="val_accuracy", batch_size=BATCH_SIZE,

@@ -49,9 +49,8 @@ from lstm_lab.training.backup import fit_with_backup
 
 TITLE = "Character-level generator with TimeDistributed outputs, and one-step generation"
 PROFILES = {
-    # torch_compile: on torch, minutes of torch.compile repaid by 30 epochs, not by 2
-    "full": {"epochs": 30, "units": 256, "characters": None, "torch_compile": True},
-    "quick": {"epochs": 2, "units": 64, "characters": 30000, "torch_compile": False},
+    "full": {"epochs": 30, "units": 256, "characters": None},
+    "quick": {"epochs": 2, "units": 64, "characters": 30000},
 }
 OPTIONS = {"--corpus": {"type": Path, "help": "a UTF-8 text file (default: Alice in Wonderland)"}}
 WINDOW, BATCH_SIZE = 100, 64
@@ -86,7 +85,7 @@ def main(argv=None):
     # ## 2. The model: Embedding -> LSTM(return_sequences) -> TimeDistributed(Dense(softmax)).
     # Beside it, with the same weights: one softmax per sequence (the control), a plain Dense head.
     lab.reseed("model")
-    model = char_generator(len(vocabulary), units=units, torch_compile=settings["torch_compile"])
+    model = char_generator(len(vocabulary), units=units, torch_compile=lab.torch_compile())
     found = {}
     for name, per_step in [("return_sequences=False", False), ("a plain Dense head", True)]:
         other = char_generator(len(vocabulary), units=units, time_distributed=False,

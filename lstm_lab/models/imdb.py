@@ -7,7 +7,13 @@ STEPS_PER_EXECUTION = 25
 
 
 def imdb_sentiment_lstm(
-    num_words=10000, maxlen=80, embedding_dim=128, lstm_units=32, fast=True, recurrent=None
+    num_words=10000,
+    maxlen=80,
+    embedding_dim=128,
+    lstm_units=32,
+    fast=True,
+    recurrent=None,
+    torch_compile=False,
 ):
     """Embedding(num_words, embedding_dim) -> LSTM(lstm_units) -> Dense(1, sigmoid), Adam,
     binary cross-entropy, as in source C002 (1,300,641 parameters with the defaults).
@@ -19,9 +25,11 @@ def imdb_sentiment_lstm(
     its loop (:class:`~lstm_lab.models.projected_lstm.ProjectedInputLSTM`), and training is
     compiled with XLA, 25 batches per compiled call. The weights then differ from plain
     ``fit`` by float32 round-off only (tests/test_imdb_model.py). On torch ``fast`` changes
-    nothing: Keras allows only ``steps_per_execution=1`` there, its ``jit_compile`` means
-    ``torch.compile``, and the projection makes Keras's torch epoch slower
-    (``benchmarks/bench_imdb_epoch.py``).
+    nothing: Keras allows only ``steps_per_execution=1`` there and the projection makes Keras's
+    torch epoch slower (``benchmarks/bench_imdb_epoch.py``). There ``torch_compile=True``
+    compiles the train and test steps with ``torch.compile`` (Keras's ``jit_compile`` on
+    torch): a minute or more of compiling, then epochs several times faster; other backends
+    ignore it.
     """
     from lstm_lab.models.projected_lstm import ProjectedInputLSTM  # defining it imports Keras
 
@@ -33,5 +41,7 @@ def imdb_sentiment_lstm(
     outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(x)
     model = keras.Model(inputs, outputs, name="imdb_sentiment_lstm")
     speed = {"jit_compile": True, "steps_per_execution": STEPS_PER_EXECUTION} if fast else {}
+    if torch_compile and BACKEND == "torch":
+        speed = {"jit_compile": True}
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], **speed)
     return model
