@@ -12,6 +12,7 @@
     python -m lstm_lab conformance [options]  every experiment on every backend, side by side
     python -m lstm_lab conformance --keras NAME [NAME ...]
                                               ... and on each Keras release (results/versions.md)
+    python -m lstm_lab questions              results/questions.md from the committed matrices
     python -m lstm_lab env list|build [NAME]  the Keras environments, built by uv
     python -m lstm_lab findings --keras ...   every Keras finding's reproduction, everywhere
     python -m lstm_lab sweep [options]        experiments x backends x seeds on Ray: verdict rates

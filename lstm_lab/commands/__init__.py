@@ -16,6 +16,7 @@ COMMANDS = {
     "compare": "compare",
     "conformance": "conformance",
     "findings": "findings",
+    "questions": "questions",
     "env": "env",
     "sweep": "sweep",
 }

@@ -17,6 +17,7 @@ from pathlib import Path
 from lstm_lab.files import locked, write_json_and_markdown
 from lstm_lab.report.index import write_index
 from lstm_lab.report.markdown import markdown_table, short, verdict_text
+from lstm_lab.report.questions import write_questions
 from lstm_lab.results.layout import REFERENCE_BACKEND, backend_results_dir, seed_counts
 from lstm_lab.runners.launch import script_command
 from lstm_lab.runners.matrix import (
@@ -209,4 +210,6 @@ def write_matrix(results_dir, matrix):
     written = write_json_and_markdown(results_dir, "conformance", matrix, render(matrix))
     with locked(results_dir):
         write_index(results_dir)
+    if (results_dir / "versions.json").exists():
+        write_questions(results_dir)
     return written

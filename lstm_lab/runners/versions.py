@@ -18,6 +18,7 @@ from packaging.version import Version
 from lstm_lab import environments as lab_environments
 from lstm_lab.files import write_json_and_markdown
 from lstm_lab.report.markdown import markdown_table, short
+from lstm_lab.report.questions import write_questions
 from lstm_lab.results.layout import KERAS2_PROBES, RUN_ID_VARIABLE, version_results_dir
 from lstm_lab.runners.local import Command, run_commands
 from lstm_lab.runners.matrix import (
@@ -384,5 +385,9 @@ def _first_change(row):
 
 
 def write_matrix(results_dir, matrix):
-    """``versions.md`` and ``versions.json`` in ``results_dir``."""
-    return write_json_and_markdown(results_dir, "versions", matrix, render(matrix))
+    """``versions.md`` and ``versions.json`` in ``results_dir``, then ``questions.md`` where the
+    full runs' matrix is there too."""
+    written = write_json_and_markdown(results_dir, "versions", matrix, render(matrix))
+    if (results_dir / "conformance.json").exists():
+        write_questions(results_dir)
+    return written
