@@ -45,7 +45,7 @@ def test_every_record_names_a_known_source_and_an_experiment_that_checks_it():
     assert lab and {record.source for record in lab} == {"lstm-lab"}
 
 
-CLAIM_ID = re.compile(r"\b(?:C\d{3}-\d{2}|K3-\d{2}|L-\d{2}-\d{2})\b")
+CLAIM_ID = re.compile(r"\b(?:C\d{3}-\d{2}|K3-\d{2}|L-\d{2}-\d{2}|Q\d{2}-\d{2})\b")
 
 
 def test_every_claim_id_the_code_names_is_in_the_catalogue():

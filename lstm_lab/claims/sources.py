@@ -131,6 +131,15 @@ SOURCES = {
             "and keras-team/keras #15140 (recurrent layers under mixed precision).",
         ),
         Source(
+            "questions",
+            "Questions people ask about Keras recurrent layers",
+            kind="Q&A pages and issue threads",
+            language="English",
+            date="various",
+            shows="The questions of results/questions.md, each claim citing the page it comes "
+            "from by its title and address.",
+        ),
+        Source(
             "lstm-lab",
             "lstm-lab (the lab's own claims)",
             kind="this project",

@@ -3,7 +3,8 @@ file per source document beside this module.
 
 Ids: ``C<source>-<nn>`` for what a source document states or prints (C000 to C004, the
 documents of :data:`lstm_lab.claims.sources.SOURCES`), ``K3-<nn>`` for Keras 3's own documents
-and issues (``keras3.toml``), ``L-<experiment>-<nn>`` for the lab's own claims (``lab.toml``).
+and issues (``keras3.toml``), ``L-<experiment>-<nn>`` for the lab's own claims (``lab.toml``),
+``Q<question>-<nn>`` for what a question people ask states (``questions.toml``).
 Adding a claim is a table in its source's file and one ``report.check(id, ...)`` in the
 experiment it names. A table's fields are the record's; an expectation is an inline table
 ``{ verdict = ..., why = ... }``, a seed rate ``{ at_least = ..., of = ..., sweep = ... }``

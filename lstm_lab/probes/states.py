@@ -1,0 +1,125 @@
+"""What a recurrent layer does with its states from call to call, measured on random inputs
+(experiment 10): handing states over, an explicit initial_state on a stateful layer, which
+of Keras's loops move a stateful layer's states, and the cell state at every step.
+
+Each function returns plain numbers and booleans: differences as floats, and for the
+checks ``{observation: holds}``."""
+
+import numpy as np
+
+from lstm_lab.backend import keras, to_numpy
+
+EQUAL = 1e-6  # float32: two computations of the same function agree within this
+
+
+def _largest(a, b):
+    return float(np.max(np.abs(to_numpy(a) - to_numpy(b))))
+
+
+def _inputs(seed, shape=(2, 7, 3)):
+    return np.random.default_rng(seed).normal(size=shape).astype(np.float32)
+
+
+def hand_over(seed, split=4, carry=True):
+    """The largest difference between an LSTM run on ``x[:, split:]`` from ``initial_state``
+    = the states it ended ``x[:, :split]`` with (``carry``; else from zeros) and the same
+    LSTM run on all of ``x``, from step ``split`` on."""
+    keras.utils.set_random_seed(seed)
+    x = _inputs(seed)
+    layer = keras.layers.LSTM(4, return_sequences=True, return_state=True)
+    whole = layer(x)[0]
+    _, h, c = layer(x[:, :split])
+    rest = layer(x[:, split:], initial_state=[h, c] if carry else None)[0]
+    return _largest(rest, to_numpy(whole)[:, split:])
+
+
+def stateful_calls(seed, initial_state=True):
+    """A stateful LSTM called twice on the same input, both times with the same explicit
+    ``initial_state`` (or none), then once more without one, then after ``reset_state()``:
+    whether the second call repeats the first, whether the third continues from the state
+    the second left, and whether the last starts from zeros."""
+    keras.utils.set_random_seed(seed)
+    x = _inputs(seed)
+    rng = np.random.default_rng(seed + 1)
+    start = [rng.normal(size=(2, 4)).astype(np.float32) for _ in range(2)]
+    layer = keras.layers.LSTM(4, stateful=True, return_state=True)
+    given = {"initial_state": start} if initial_state else {}
+    first, h, c = layer(x, **given)
+    second, h, c = layer(x, **given)
+    third = layer(x)[0]
+    twin = keras.layers.LSTM(4)
+    twin(x)
+    twin.set_weights(layer.get_weights())
+    continued = twin(x, initial_state=[to_numpy(h), to_numpy(c)])
+    layer.reset_state()
+    after_reset = layer(x)[0]
+    return {
+        "a second call repeats the first": _largest(first, second) <= EQUAL,
+        "a call without initial_state continues from the last call's state": _largest(
+            third, continued
+        )
+        <= EQUAL,
+        "after reset_state(), a call starts from zeros": _largest(after_reset, twin(x)) <= EQUAL,
+    }
+
+
+def loops_move_states(seed, reset_after=False):
+    """A stateful LSTM model after ``predict`` and after ``evaluate`` on one batch, each from
+    zero states: whether its layer's states are then those of a call on the same batch (then
+    reset, with ``reset_after``)."""
+    x = _inputs(seed, (2, 5, 3))
+    y = np.zeros((2, 4), dtype=np.float32)
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [keras.Input(shape=(5, 3), batch_size=2), keras.layers.LSTM(4, stateful=True)]
+    )
+    model.compile(loss="mse")
+    layer = model.layers[0]
+    layer.reset_state()
+    model(x)
+    called = [to_numpy(v) for v in layer.states]
+    moved = {}
+    for name, loop in [
+        ("predict", lambda: model.predict(x, batch_size=2, verbose=0)),
+        ("evaluate", lambda: model.evaluate(x, y, batch_size=2, verbose=0)),
+    ]:
+        layer.reset_state()
+        loop()
+        if reset_after:
+            layer.reset_state()
+        after = [to_numpy(v) for v in layer.states]
+        moved[f"{name} leaves the state a call leaves"] = all(
+            _largest(a, b) <= EQUAL for a, b in zip(after, called)
+        )
+    return moved
+
+
+def cell_state_every_step(seed, kind="LSTM"):
+    """The layer's sequence output and final states against its own cell stepped in a Python
+    loop: whether the sequence is the loop's h at every step, the final states the loop's
+    last, and whether the sequence is the loop's last state (c for an LSTM) at every step."""
+    keras.utils.set_random_seed(seed)
+    x = _inputs(seed)
+    layer = getattr(keras.layers, kind)(4, return_sequences=True, return_state=True)
+    sequence, *final = layer(x)
+    states = [np.zeros((2, 4), dtype=np.float32) for _ in final]
+    outputs, last_states = [], []
+    for t in range(x.shape[1]):
+        output, states = layer.cell(x[:, t], states)
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        outputs.append(to_numpy(output))
+        last_states.append(to_numpy(states[-1]))
+    sequence = to_numpy(sequence)
+    return {
+        "the sequence output is the cell's h at every step": _largest(
+            sequence, np.stack(outputs, 1)
+        )
+        <= EQUAL,
+        "the final states are the cell's after the last step": all(
+            _largest(f, s) <= EQUAL for f, s in zip(final, states)
+        ),
+        "the sequence output is the cell's last state at every step": _largest(
+            sequence, np.stack(last_states, 1)
+        )
+        <= EQUAL,
+    }

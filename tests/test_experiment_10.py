@@ -1,0 +1,33 @@
+"""The quick profile of experiment 10 (states handed over and carried) on TensorFlow, and its
+probes on a stateless layer where the answers are known."""
+
+import json
+
+from conftest import assert_controls_opposite, expected_verdicts, run_quick
+
+
+def test_quick_run_gives_the_expected_verdicts_beside_their_controls(results_dir):
+    result, folder = run_quick("10_states_carried", results_dir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads((folder / "metrics.json").read_text())
+    found = {claim["id"]: claim["verdict"] for claim in data["claims"]}
+    assert found == expected_verdicts("10", "quick")
+    assert_controls_opposite(data)
+    assert result.stdout.strip().splitlines()[-1].startswith("10_states_carried: 4 confirmed")
+
+
+def test_handing_states_over_is_continuing_and_zeros_are_not():
+    from lstm_lab.probes.states import EQUAL, hand_over
+
+    assert hand_over(3) <= EQUAL < hand_over(3, carry=False)
+
+
+def test_a_stateless_layer_repeats_itself_and_only_an_lstm_has_a_c_apart_from_h():
+    from lstm_lab.probes.states import cell_state_every_step
+
+    lstm = cell_state_every_step(3)
+    assert lstm["the sequence output is the cell's h at every step"]
+    assert not lstm["the sequence output is the cell's last state at every step"]
+    assert cell_state_every_step(3, "SimpleRNN")[
+        "the sequence output is the cell's last state at every step"
+    ]
