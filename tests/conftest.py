@@ -104,6 +104,21 @@ def run_quick(experiment, results_dir, *options):
     return result, results_dir / experiment
 
 
+def assert_quick_run_as_expected(experiment, results_dir):
+    """Run the quick profile of ``experiment`` (``"10_states_carried"``): exit 0, every
+    verdict the catalogue's for this Keras, every control opposite. Returns the process and
+    the run's metrics."""
+    import json
+
+    result, folder = run_quick(experiment, results_dir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads((folder / "metrics.json").read_text())
+    found = {claim["id"]: claim["verdict"] for claim in data["claims"]}
+    assert found == expected_verdicts(experiment[:2], "quick")
+    assert_controls_opposite(data)
+    return result, data
+
+
 # Runs a script as on a machine without a network: every download Keras tries fails the way
 # keras.utils.get_file fails offline (whatever is in the Keras cache).
 OFFLINE = """

@@ -1,18 +1,11 @@
 """The quick profile of experiment 10 (states handed over and carried) on TensorFlow, and its
 probes on a stateless layer where the answers are known."""
 
-import json
-
-from conftest import assert_controls_opposite, expected_verdicts, run_quick
+from conftest import assert_quick_run_as_expected
 
 
 def test_quick_run_gives_the_expected_verdicts_beside_their_controls(results_dir):
-    result, folder = run_quick("10_states_carried", results_dir)
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = json.loads((folder / "metrics.json").read_text())
-    found = {claim["id"]: claim["verdict"] for claim in data["claims"]}
-    assert found == expected_verdicts("10", "quick")
-    assert_controls_opposite(data)
+    result, _ = assert_quick_run_as_expected("10_states_carried", results_dir)
     assert result.stdout.strip().splitlines()[-1].startswith("10_states_carried: 4 confirmed")
 
 

@@ -1,18 +1,11 @@
 """The quick profile of experiment 11 (masks, dropout and unrolling) on TensorFlow, and its
 probes where the answers are known."""
 
-import json
-
-from conftest import assert_controls_opposite, expected_verdicts, run_quick
+from conftest import assert_quick_run_as_expected
 
 
 def test_quick_run_gives_the_expected_verdicts_beside_their_controls(results_dir):
-    result, folder = run_quick("11_masks_and_dropout", results_dir)
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = json.loads((folder / "metrics.json").read_text())
-    found = {claim["id"]: claim["verdict"] for claim in data["claims"]}
-    assert found == expected_verdicts("11", "quick")
-    assert_controls_opposite(data)
+    assert_quick_run_as_expected("11_masks_and_dropout", results_dir)
 
 
 def test_a_dropout_layer_in_front_draws_a_mask_per_step_and_the_layers_own_does_not():
