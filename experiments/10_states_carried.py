@@ -1,10 +1,11 @@
 """States handed over and carried: what people ask about a recurrent layer's state.
 
-Sources: the questions of results/questions.md on states (Q11, Q18, Q19, Q20), each a Q&A
-page or issue thread cited by its address in its claim. Does handing an encoder's final
+Sources: the questions of results/questions.md on states (Q11, Q18, Q19, Q20, Q22), each a
+Q&A page or issue thread cited by its address in its claim. Does handing an encoder's final
 states to the next call continue the sequence? What does an explicit initial_state do to
 a stateful layer, and what does reset_state() bring back? Do predict and evaluate move a
-stateful layer's state? Where is the cell state c at every step? Each is measured on random
+stateful layer's state? Where is the cell state c at every step, and what can it hold with
+ReLU in place of tanh? Each is measured on random
 inputs and weights, beside a control whose answer is known to be the other one.
 
 Claims: those of experiment 10 in lstm_lab/claims/catalogue/ (each beside its control).
@@ -18,7 +19,7 @@ from lstm_lab.experiment import Experiment, run
 from lstm_lab.probes import states
 from lstm_lab.report.markdown import format_named
 
-TITLE = "States handed over and carried: initial_state, reset, predict, and c at every step"
+TITLE = "States handed over and carried: initial_state, reset, predict, c at every step, ReLU"
 PROFILES = {"full": {}, "quick": {}}  # no training: both profiles measure the same
 EQUAL = states.EQUAL
 TOLERANCE = f"equal: max abs difference <= {EQUAL:g}"
@@ -29,7 +30,7 @@ def main(argv=None):
     report = lab.report
 
     # ## 1. An encoder's states handed to the next call continue the sequence (Q11-01)
-    lab.progress("1/4 states handed over against one pass over the whole sequence")
+    lab.progress("1/5 states handed over against one pass over the whole sequence")
     seed = lab.seed_for("Q11-01 probe")
     carried, from_zeros = states.hand_over(seed), states.hand_over(seed, carry=False)
     report.check("Q11-01", documented=0.0, observed=carried, control=from_zeros,
@@ -40,7 +41,7 @@ def main(argv=None):
                  f"{from_zeros:.2g}")
 
     # ## 2. A stateful layer with an explicit initial_state, then without, then reset (Q19-01)
-    lab.progress("2/4 a stateful layer called with and without initial_state, then reset")
+    lab.progress("2/5 a stateful layer called with and without initial_state, then reset")
     seed = lab.seed_for("Q19-01 probe")
     given, without = states.stateful_calls(seed), states.stateful_calls(seed, initial_state=False)
     report.check("Q19-01", documented=dict.fromkeys(given, True), observed=given,
@@ -50,7 +51,7 @@ def main(argv=None):
                  control_evidence="the same calls without initial_state: " + format_named(without))
 
     # ## 3. predict and evaluate move a stateful layer's states (Q20-01)
-    lab.progress("3/4 a stateful model's states after predict and after evaluate")
+    lab.progress("3/5 a stateful model's states after predict and after evaluate")
     seed = lab.seed_for("Q20-01 probe")
     moved, reset = states.loops_move_states(seed), states.loops_move_states(seed, reset_after=True)
     report.check("Q20-01", documented=dict.fromkeys(moved, True), observed=moved, control=reset,
@@ -61,7 +62,7 @@ def main(argv=None):
                  control_evidence="each loop followed by reset_state(): " + format_named(reset))
 
     # ## 4. c at every step: the layer's own cell in a loop (Q18-01)
-    lab.progress("4/4 the layer's own cell stepped in a loop against the layer")
+    lab.progress("4/5 the layer's own cell stepped in a loop against the layer")
     seed = lab.seed_for("Q18-01 probe")
     lstm, gru = states.cell_state_every_step(seed), states.cell_state_every_step(seed, "GRU")
     documented = {name: not name.endswith("last state at every step") for name in lstm}
@@ -70,6 +71,15 @@ def main(argv=None):
                  evidence="LSTM(4, return_sequences=True, return_state=True) on 7 steps against "
                  "layer.cell called step by step: " + format_named(lstm),
                  control_evidence="GRU(4) in its place: " + format_named(gru))
+
+    # ## 5. What h and c can hold with ReLU in place of tanh (Q22-01)
+    lab.progress("5/5 the range of h and c with activation='relu' and with tanh")
+    seed = lab.seed_for("Q22-01 probe")
+    relu, tanh = states.activation_range(seed), states.activation_range(seed, "tanh")
+    report.check("Q22-01", documented=dict.fromkeys(relu, True), observed=relu, control=tanh,
+                 evidence="LSTM(8, activation='relu') on 20 steps of inputs 10 times a standard "
+                 "normal: " + format_named(relu),
+                 control_evidence="the same with tanh: " + format_named(tanh))
     return lab.finish()
 
 

@@ -6,7 +6,7 @@ from conftest import assert_quick_run_as_expected
 
 def test_quick_run_gives_the_expected_verdicts_beside_their_controls(results_dir):
     result, _ = assert_quick_run_as_expected("10_states_carried", results_dir)
-    assert result.stdout.strip().splitlines()[-1].startswith("10_states_carried: 4 confirmed")
+    assert result.stdout.strip().splitlines()[-1].startswith("10_states_carried: 5 confirmed")
 
 
 def test_handing_states_over_is_continuing_and_zeros_are_not():
@@ -24,3 +24,13 @@ def test_a_stateless_layer_repeats_itself_and_only_an_lstm_has_a_c_apart_from_h(
     assert cell_state_every_step(3, "SimpleRNN")[
         "the sequence output is the cell's last state at every step"
     ]
+
+
+def test_relu_lets_h_leave_the_range_tanh_keeps_it_in():
+    from lstm_lab.probes.states import activation_range
+
+    assert activation_range(3) == {"h and c are never negative": True, "h goes past 1": True}
+    assert activation_range(3, "tanh") == {
+        "h and c are never negative": False,
+        "h goes past 1": False,
+    }

@@ -123,3 +123,17 @@ def cell_state_every_step(seed, kind="LSTM"):
         )
         <= EQUAL,
     }
+
+
+def activation_range(seed, activation="relu", scale=10.0):
+    """An LSTM with ``activation`` on 20 steps of inputs drawn ``scale`` times wider than
+    a standard normal: whether h (at every step) and the final c are never negative, and
+    whether h goes past 1."""
+    keras.utils.set_random_seed(seed)
+    x = _inputs(seed, (4, 20, 3)) * scale
+    layer = keras.layers.LSTM(8, activation=activation, return_sequences=True, return_state=True)
+    sequence, _, c = (to_numpy(t) for t in layer(x))
+    return {
+        "h and c are never negative": bool(sequence.min() >= 0 and c.min() >= 0),
+        "h goes past 1": bool(np.abs(sequence).max() > 1),
+    }
