@@ -14,16 +14,14 @@ Claims: those of experiment 09 in lstm_lab/claims/catalogue/ (each beside its co
 """
 
 import math
-import os
 import tempfile
-from pathlib import Path
 
 from lstm_lab.backend import BACKEND, BACKENDS, device_description, has_gpu, keras
 from lstm_lab.claims.compare import within
 from lstm_lab.experiment import Experiment, run
 from lstm_lab.probes import kernels, saved_state
 from lstm_lab.report.markdown import format_named, markdown_table
-from lstm_lab.results.layout import results_root
+from lstm_lab.results.layout import findings_link
 
 TITLE = "Backends and kernels: Keras 3's promises for recurrent layers, per backend and device"
 PROFILES = {"full": {"gpu_timing_samples": 8192}, "quick": {"gpu_timing_samples": 1024}}
@@ -193,11 +191,7 @@ def main(argv=None):
         return "; ".join(f"{b}: {format_named(r.get(paths[name].name, r))}"
                          for b, r in reloads.items())
 
-    findings = results_root(report.results_dir) / "findings.md"
-    where = "results/findings.md"  # a link where this results folder has the findings page
-    if findings.exists():
-        link = os.path.relpath(findings, Path(report.results_dir) / "09_backends_and_kernels")
-        where = f"[{where}]({Path(link).as_posix()}{FINDING})"
+    where = findings_link(report.results_dir, "09_backends_and_kernels", FINDING)
     finding = (f", a backend's own class: the saved-optimizer finding ({where})"
                if ".backend." in str(optimizers["trained"]) else "")
     if others == [BACKEND]:
@@ -238,10 +232,9 @@ def main(argv=None):
     # Outputs of untrained layers: torch's CPU kernels round float32 sums differently with
     # the thread count, so these repeat to round-off, not bit for bit.
     round_off = "float32 round-off, which varies with the thread count (torch)"
-    report.metric("go_backwards", backwards, tolerance=1e-6, why=round_off)
-    report.metric("stateful_fit", stateful_fit, tolerance=1e-6, why=round_off)
-    report.metric("masked_outputs", masked, tolerance=1e-6, why=round_off)
-    report.metric("cell_vs_layer", cell_gap, tolerance=1e-6, why=round_off)
+    for name, value in [("go_backwards", backwards), ("stateful_fit", stateful_fit),
+                        ("masked_outputs", masked), ("cell_vs_layer", cell_gap)]:
+        report.metric(name, value, tolerance=1e-6, why=round_off)
     report.metric("reload_differences", {b: r[paths["trained"].name].get("max difference")
                                          for b, r in reloads.items() if b not in missing},
                   tolerance=1e-5, why="float32 round-off of a reload in a fresh process, which "

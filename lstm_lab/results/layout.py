@@ -3,6 +3,7 @@ and of the committed sweeps' summaries.
 """
 
 import json
+import os
 from pathlib import Path
 
 from lstm_lab.errors import BadInput
@@ -42,6 +43,16 @@ def results_root(results_dir):
     for a backend's runs (``<root>/backends/<backend>/``) its root."""
     results_dir = Path(results_dir)
     return results_dir.parent.parent if results_dir.parent.name == "backends" else results_dir
+
+
+def findings_link(results_dir, experiment, anchor=""):
+    """How a report in ``results_dir/<experiment>/`` names the findings page: a relative
+    Markdown link where its results folder has one (a version cell's has none), else text."""
+    findings = results_root(results_dir) / "findings.md"
+    if not findings.exists():
+        return "results/findings.md"
+    link = os.path.relpath(findings, Path(results_dir) / experiment)
+    return f"[results/findings.md]({Path(link).as_posix()}{anchor})"
 
 
 def sweep_dir(results_dir, name):
