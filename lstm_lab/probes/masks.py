@@ -5,12 +5,7 @@ import numpy as np
 
 from lstm_lab.backend import keras, to_numpy
 from lstm_lab.claims.compare import raised
-
-EQUAL = 1e-6  # float32: two computations of the same function agree within this
-
-
-def _largest(a, b):
-    return float(np.max(np.abs(to_numpy(a) - to_numpy(b))))
+from lstm_lab.probes.states import EQUAL, largest_difference
 
 
 def dropout_masks(seed, rate=0.5, steps=6, units=8, before=False):
@@ -41,7 +36,7 @@ def dropout_masks(seed, rate=0.5, steps=6, units=8, before=False):
     return {
         "one input mask serves every step": bool(np.all(trained == trained[:, :1])),
         "some inputs are dropped in training": bool(np.any(trained == 0)),
-        "inference drops nothing": _largest(call(False), ones) <= EQUAL,
+        "inference drops nothing": largest_difference(call(False), ones) <= EQUAL,
     }
 
 
@@ -60,7 +55,7 @@ def padding_sides(seed, masked=True):
     sides = {"pre": np.concatenate([zeros, x], 1), "post": np.concatenate([x, zeros], 1)}
     for side, padded in sides.items():
         mask = to_numpy(masking.compute_mask(padded)) if masked else None
-        found[side] = _largest(lstm(padded, mask=mask), alone)
+        found[side] = largest_difference(lstm(padded, mask=mask), alone)
     return found
 
 
@@ -93,8 +88,8 @@ def unrolled(seed, steps=5):
     reference = loop(x)
     unroll(x)
     unroll.set_weights(loop.get_weights())
-    difference = _largest(unroll(x), reference)
-    reversed_input = _largest(unroll(np.ascontiguousarray(x[:, ::-1])), reference)
+    difference = largest_difference(unroll(x), reference)
+    reversed_input = largest_difference(unroll(np.ascontiguousarray(x[:, ::-1])), reference)
 
     def undefined_length(flag):
         inputs = keras.Input(shape=(None, 3))

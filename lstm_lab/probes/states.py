@@ -7,13 +7,15 @@ checks ``{observation: holds}``."""
 
 import numpy as np
 
+from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
 
 EQUAL = 1e-6  # float32: two computations of the same function agree within this
 
 
-def _largest(a, b):
-    return float(np.max(np.abs(to_numpy(a) - to_numpy(b))))
+def largest_difference(a, b):
+    """:func:`max_abs_difference` of two backend tensors (or arrays)."""
+    return max_abs_difference(to_numpy(a), to_numpy(b))
 
 
 def _inputs(seed, shape=(2, 7, 3)):
@@ -30,7 +32,7 @@ def hand_over(seed, split=4, carry=True):
     whole = layer(x)[0]
     _, h, c = layer(x[:, :split])
     rest = layer(x[:, split:], initial_state=[h, c] if carry else None)[0]
-    return _largest(rest, to_numpy(whole)[:, split:])
+    return largest_difference(rest, to_numpy(whole)[:, split:])
 
 
 def stateful_calls(seed, initial_state=True):
@@ -54,12 +56,13 @@ def stateful_calls(seed, initial_state=True):
     layer.reset_state()
     after_reset = layer(x)[0]
     return {
-        "a second call repeats the first": _largest(first, second) <= EQUAL,
-        "a call without initial_state continues from the last call's state": _largest(
+        "a second call repeats the first": largest_difference(first, second) <= EQUAL,
+        "a call without initial_state continues from the last call's state": largest_difference(
             third, continued
         )
         <= EQUAL,
-        "after reset_state(), a call starts from zeros": _largest(after_reset, twin(x)) <= EQUAL,
+        "after reset_state(), a call starts from zeros": largest_difference(after_reset, twin(x))
+        <= EQUAL,
     }
 
 
@@ -89,7 +92,7 @@ def loops_move_states(seed, reset_after=False):
             layer.reset_state()
         after = [to_numpy(v) for v in layer.states]
         moved[f"{name} leaves the state a call leaves"] = all(
-            _largest(a, b) <= EQUAL for a, b in zip(after, called)
+            largest_difference(a, b) <= EQUAL for a, b in zip(after, called)
         )
     return moved
 
@@ -111,14 +114,14 @@ def cell_state_every_step(seed, kind="LSTM"):
         last_states.append(to_numpy(states[-1]))
     sequence = to_numpy(sequence)
     return {
-        "the sequence output is the cell's h at every step": _largest(
+        "the sequence output is the cell's h at every step": largest_difference(
             sequence, np.stack(outputs, 1)
         )
         <= EQUAL,
         "the final states are the cell's after the last step": all(
-            _largest(f, s) <= EQUAL for f, s in zip(final, states)
+            largest_difference(f, s) <= EQUAL for f, s in zip(final, states)
         ),
-        "the sequence output is the cell's last state at every step": _largest(
+        "the sequence output is the cell's last state at every step": largest_difference(
             sequence, np.stack(last_states, 1)
         )
         <= EQUAL,
