@@ -132,9 +132,12 @@ def _reading_order(layer, x, mask, outputs, keras):
     forward = type(layer).from_config(config)
     forward(x)
     forward.set_weights(layer.get_weights())
+    reversed_mask = None if mask is None else mask[:, ::-1]
     checks = []
-    for given, how in [(x[:, ::-1], "reversed in time"), (x, "as given")]:
-        given_mask = None if mask is None else (mask[:, ::-1] if given is not x else mask)
+    for given, given_mask, how in [
+        (x[:, ::-1], reversed_mask, "reversed in time"),
+        (x, mask, "as given"),
+    ]:
         other = _run(forward, np.ascontiguousarray(given), given_mask, keras)
         gap = max(difference(o, p) for o, p in zip(outputs, other))
         checks.append(
