@@ -37,18 +37,18 @@ def main(argv=None):
     report = lab.report
 
     # ## 1. dropout: one input mask per sequence, nothing dropped at inference (Q07-01)
-    lab.progress("1/5 dropout masks over the steps, in training and at inference")
+    lab.progress("1/6 dropout masks over the steps, in training and at inference")
     seed = lab.seed_for("Q07-01 probe")
     inside, in_front = masks.dropout_masks(seed), masks.dropout_masks(seed, before=True)
     report.check("Q07-01", documented=dict.fromkeys(inside, True), observed=inside,
                  control=in_front,
-                 evidence="SimpleRNN(8, dropout=0.5) with an identity kernel and no recurrence, "
-                 "so each step's output is its dropped-out input, on ones: " + format_named(inside),
+                 evidence="SimpleRNN(8, dropout=0.5) and LSTM(8, dropout=0.5), weights set so "
+                 "that a dropped input gives an output of zero, on ones: " + format_named(inside),
                  control_evidence="Dropout(0.5) in front of the layer instead: "
                  + format_named(in_front))
 
     # ## 2. pre- and post-padding under a mask (Q08-01)
-    lab.progress("2/5 padding at the front and at the back, with and without a mask")
+    lab.progress("2/6 padding at the front and at the back, with and without a mask")
     seed = lab.seed_for("Q08-01 probe")
     masked, unmasked = masks.padding_sides(seed), masks.padding_sides(seed, masked=False)
     report.check("Q08-01", documented=[0.0, 0.0], observed=list(masked.values()),
@@ -58,7 +58,7 @@ def main(argv=None):
                  control_evidence="the same without the mask: " + format_named(unmasked))
 
     # ## 3. Embedding(mask_zero=True): indices 1..V need input_dim V + 1 (Q23-01)
-    lab.progress("3/5 Embedding(mask_zero=True) fed indices 1..V")
+    lab.progress("3/6 Embedding(mask_zero=True) fed indices 1..V")
     seed = lab.seed_for("Q23-01 probe")
     short = masks.embedding_index_range(seed, VOCABULARY)
     enough = masks.embedding_index_range(seed, VOCABULARY, input_dim=VOCABULARY + 1)
@@ -72,22 +72,29 @@ def main(argv=None):
                  + (described(enough["error"]) or "accepted"))
 
     # ## 4. unroll=True: the loop's numbers (Q25-01)
-    lab.progress("4/5 unroll=True against the loop")
+    lab.progress("4/6 unroll=True against the loop")
     seed = lab.seed_for("Q25-01 probe")
     found = masks.unrolled(seed)
-    unknown = {flag: described(found[f"unknown length, unroll={flag}"]) for flag in (True, False)}
     report.check("Q25-01", documented=0.0, observed=found["difference"],
                  control=found["on the reversed input"], compare=within(EQUAL),
                  tolerance=TOLERANCE,
                  evidence=f"LSTM(4, unroll=True) with the loop's weights on 5 steps: largest "
-                 f"difference {found['difference']:.2g}. Built on an input of unknown length "
-                 f"(Input(shape=(None, 3))): unroll=True {unknown[True] or 'accepted'}, "
-                 f"unroll=False {unknown[False] or 'accepted'}",
+                 f"difference {found['difference']:.2g}",
                  control_evidence="the unrolled layer on the input reversed in time: largest "
                  f"difference {found['on the reversed input']:.2g}")
 
-    # ## 5. TimeDistributed checks its mask against its input (Q30-01)
-    lab.progress("5/5 TimeDistributed given a mask of the wrong number of steps")
+    # ## 5. unroll=True on an input of unknown length (Q25-02)
+    lab.progress("5/6 unroll=True on an input of unknown length, fed 5, 7 and 9 steps")
+    (unrolled, at), (looped, _) = masks.unknown_length(), masks.unknown_length(unroll=False)
+    when = "at the build" if at is None else f"predicting on {at} steps"
+    report.check("Q25-02", documented=report.expected_error("Q25-02"), observed=unrolled,
+                 control=looped, compare=same_error,
+                 evidence="LSTM(4, unroll=True) on Input(shape=(None, 3)), predicting on 5, 7 "
+                 "and 9 steps: " + (f"{when}, {described(unrolled)}" if unrolled else "all ran"),
+                 control_evidence=f"unroll=False: {described(looped) or 'all ran'}")
+
+    # ## 6. TimeDistributed checks its mask against its input (Q30-01)
+    lab.progress("6/6 TimeDistributed given a mask of the wrong number of steps")
     wrong, right = masks.time_distributed_mask(6), masks.time_distributed_mask(5)
     report.check("Q30-01", documented=report.expected_error("Q30-01"), observed=wrong,
                  control=right, compare=same_error,

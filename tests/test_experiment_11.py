@@ -12,9 +12,10 @@ def test_a_dropout_layer_in_front_draws_a_mask_per_step_and_the_layers_own_does_
     from lstm_lab.probes.masks import dropout_masks
 
     own, in_front = dropout_masks(3), dropout_masks(3, before=True)
-    assert own["one input mask serves every step"] and own["inference drops nothing"]
-    assert not in_front["one input mask serves every step"]
-    assert own["some inputs are dropped in training"]
+    for kind in ("SimpleRNN", "LSTM"):
+        assert own[f"{kind}: one input mask serves every step"]
+        assert not in_front[f"{kind}: one input mask serves every step"]
+    assert own["inference drops nothing"] and own["some inputs are dropped in training"]
 
 
 def test_padding_at_the_back_changes_the_answer_only_without_a_mask():

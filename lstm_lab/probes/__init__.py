@@ -11,4 +11,6 @@ that an experiment turns into a claim:
 - ``keras2_calls``: the tutorials' Keras 2 calls on the installed Keras (03)
 - ``masking``: padded steps with and without a mask (05)
 - ``clipping``, ``exploding``: gradient clipping definitions and an exploding run (06)
+- ``states``, ``masks``: states carried and handed over; masks, dropout and unroll (10, 11)
+- ``readable``: layers whose outputs show what was dropped, for Keras 3 and Keras 2 alike
 """

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_lab.claims.compare import raised, same_error
+from lstm_lab.probes.readable import readable_layer
 
 EQUAL = 1e-6  # float32 outputs computed twice from the same weights and inputs
 OPPOSITE = {"confirmed": "refuted", "refuted": "confirmed"}
@@ -40,6 +41,10 @@ REFUSALS = {
         "match": r"Unrecognized keyword arguments.*batch_input_shape",
     },
     "reset_states": {"type": "AttributeError", "match": r"has no attribute 'reset_states'"},
+    "unroll on an unknown length": {
+        "type": "ValueError",
+        "match": r"Unrolling requires a fixed number of timesteps",
+    },
 }
 
 
@@ -492,6 +497,96 @@ def truncating_side(keras, control):
         [list(range(1, 101))], maxlen=80, truncating=truncating
     )
     return {"a 100-word review keeps its first 80 words": cut[0, 0] == 1 and cut[0, -1] == 80}
+
+
+@probe(
+    "Q07-01",
+    "the same LSTM with recurrent_dropout=0.2 as well, which Keras 2 steps through its cell: "
+    "one input mask for every step",
+    known="confirmed",
+)
+def dropout_masks(keras, control):
+    keras.utils.set_random_seed(0)
+    ones = np.ones((4, 6, 8), dtype=np.float32)
+    found, dropped, inference = {}, [], []
+    for kind in ("SimpleRNN", "LSTM"):
+        options = {"dropout": 0.5, "recurrent_dropout": 0.2 if control else 0.0}
+        layer = readable_layer(keras, kind, 8, **options)
+        zero = np.abs(layer(ones, training=True).numpy()) <= EQUAL
+        found[f"{kind}: one input mask serves every step"] = bool(np.all(zero == zero[:, :1]))
+        dropped.append(bool(zero.any()))
+        inference.append(not (np.abs(layer(ones, training=False).numpy()) <= EQUAL).any())
+    found["some inputs are dropped in training"] = all(dropped)
+    found["inference drops nothing"] = all(inference)
+    return found
+
+
+@probe(
+    "Q19-01",
+    "the same calls with reset_states() before each call given initial_state, so that the "
+    "stored state is zeros: Keras 2 then starts from the initial_state and all hold",
+    known="confirmed",
+)
+def initial_state_on_stateful(keras, control):
+    x = sequences((2, 7, 3))
+    rng = np.random.default_rng(1)
+    # tensors: Keras 2 takes a NumPy initial_state for a symbolic input
+    start = [keras.backend.constant(rng.normal(size=(2, 4)), "float32") for _ in range(2)]
+    keras.utils.set_random_seed(0)
+    layer = keras.layers.LSTM(4, stateful=True, return_state=True)
+    given = {"initial_state": start}
+
+    def call_given():
+        if control and layer.built:  # an unbuilt layer's state is zeros already
+            layer.reset_states()
+        return layer(x, **given)
+
+    first, *_ = call_given()
+    second, h, c = call_given()
+    third = layer(x)[0]
+    twin = keras.layers.LSTM(4)
+    twin(x)
+    twin.set_weights(layer.get_weights())
+    continued = twin(x, initial_state=[h, c])
+    layer.reset_states()
+    after_reset = layer(x)[0]
+    layer.reset_states(states=start)  # Keras 2 only: reset to given values
+    after_given = layer(x)[0]
+    return {
+        "a second call repeats the first": close(first, second),
+        "a call without initial_state continues from the last call's state": close(
+            third, continued
+        ),
+        "after reset_states(), a call starts from zeros": close(after_reset, twin(x)),
+        "after reset_states(states=s), a call starts from s": close(
+            after_given, twin(x, initial_state=start)
+        ),
+    }
+
+
+@probe("Q25-01", "the unrolled layer on the input reversed in time: other numbers than the loop")
+def unrolled(keras, control):
+    x = sequences((2, 5, 3))
+    keras.utils.set_random_seed(0)
+    loop = keras.layers.LSTM(4, return_sequences=True)
+    unroll = keras.layers.LSTM(4, return_sequences=True, unroll=True)
+    reference = loop(x)
+    unroll(x)
+    unroll.set_weights(loop.get_weights())
+    fed = np.ascontiguousarray(x[:, ::-1]) if control else x
+    return {"unroll=True gives the loop's numbers": close(unroll(fed), reference)}
+
+
+@probe("Q25-02", "unroll=False on the same input: built, and it predicts on 5, 7 and 9 steps")
+def unroll_unknown_length(keras, control):
+    def build_and_predict():
+        inputs = keras.Input(shape=(None, 3))
+        model = keras.Model(inputs, keras.layers.LSTM(4, unroll=not control)(inputs))
+        for steps in (5, 7, 9):
+            model.predict(np.ones((2, steps, 3), dtype=np.float32), verbose=0)
+
+    return {"the model on Input(shape=(None, 3)) is refused": refused(
+        build_and_predict, "unroll on an unknown length")}  # fmt: skip
 
 
 def measure(function, keras, control):

@@ -42,6 +42,15 @@ def _layer_reset_state():
     reset_rnn_states(_stateful_model())
 
 
+def _time_major():
+    keras.layers.LSTM(4, time_major=True)
+
+
+def _transposed():
+    sequences = keras.ops.transpose(keras.ops.ones((5, 2, 3)), (1, 0, 2))  # time first -> batch
+    keras.layers.LSTM(4)(sequences)
+
+
 # (tutorial call, its code, the error Keras 3.15.1 raises for it, the Keras 3 way, its code)
 KERAS2_CALLS = [
     (
@@ -71,7 +80,22 @@ KERAS2_CALLS = [
 ]
 
 
-def probe_keras2_calls():
+# the Keras 2 spellings Keras 3 removed (question Q21), each measured on its own
+REMOVED = [
+    KERAS2_CALLS[0],
+    KERAS2_CALLS[2],
+    (
+        "LSTM(4, time_major=True)",
+        _time_major,
+        {"type": "ValueError", "match": r"^Unrecognized keyword arguments passed to LSTM: "
+                                        r"\{'time_major'"},
+        "the input transposed to batch first: keras.ops.transpose(x, (1, 0, 2))",
+        _transposed,
+    ),
+]  # fmt: skip
+
+
+def probe_keras2_calls(calls=KERAS2_CALLS):
     """One row per tutorial call: ``{"call", "raised", "known", "keras3", "keras3 raised"}``,
     what the call as written and the Keras 3 way raised (:func:`raised`: None when it ran)
     and the error known for the call."""
@@ -83,7 +107,7 @@ def probe_keras2_calls():
             "keras3": replacement,
             "keras3 raised": raised(run_keras3),
         }
-        for call, run, known, replacement, run_keras3 in KERAS2_CALLS
+        for call, run, known, replacement, run_keras3 in calls
     ]
 
 

@@ -5,39 +5,33 @@ import numpy as np
 
 from lstm_lab.backend import keras, to_numpy
 from lstm_lab.claims.compare import raised
+from lstm_lab.probes.readable import readable_layer
 from lstm_lab.probes.states import EQUAL, largest_difference
 
 
 def dropout_masks(seed, rate=0.5, steps=6, units=8, before=False):
-    """A linear SimpleRNN whose kernel is the identity and recurrent kernel zero, so that its
-    output at each step is the dropped-out input itself, on an input of ones in training
-    mode; ``before`` puts a ``Dropout`` layer in front instead of the layer's ``dropout``.
-    Whether one input mask serves every step, whether some units were dropped, and whether
-    inference (``training=False``) drops nothing."""
+    """A :func:`readable_layer` SimpleRNN and LSTM with ``dropout=rate`` on an input of ones,
+    in training mode; ``before`` puts a ``Dropout`` layer in front instead of the layers'
+    ``dropout``. For each layer whether one input mask serves every step; whether some inputs
+    were dropped, and whether inference (``training=False``) drops nothing."""
     keras.utils.set_random_seed(seed)
-    layer = keras.layers.SimpleRNN(
-        units,
-        activation=None,
-        use_bias=False,
-        return_sequences=True,
-        dropout=0.0 if before else rate,
-        kernel_initializer="identity",
-        recurrent_initializer="zeros",
-        seed=seed,
-    )
     ones = np.ones((4, steps, units), dtype=np.float32)
-    front = keras.layers.Dropout(rate, seed=seed) if before else None
+    found, dropped, inference = {}, [], []
+    for kind in ("SimpleRNN", "LSTM"):
+        layer = readable_layer(keras, kind, units, dropout=0.0 if before else rate, seed=seed)
+        front = keras.layers.Dropout(rate, seed=seed) if before else None
 
-    def call(training):
-        x = front(ones, training=training) if front else ones
-        return to_numpy(layer(x, training=training))
+        def call(training, layer=layer, front=front):
+            x = front(ones, training=training) if front else ones
+            return np.abs(to_numpy(layer(x, training=training))) <= EQUAL
 
-    trained = call(True)
-    return {
-        "one input mask serves every step": bool(np.all(trained == trained[:, :1])),
-        "some inputs are dropped in training": bool(np.any(trained == 0)),
-        "inference drops nothing": largest_difference(call(False), ones) <= EQUAL,
-    }
+        zero = call(True)
+        found[f"{kind}: one input mask serves every step"] = bool(np.all(zero == zero[:, :1]))
+        dropped.append(bool(zero.any()))
+        inference.append(not call(False).any())
+    found["some inputs are dropped in training"] = all(dropped)
+    found["inference drops nothing"] = all(inference)
+    return found
 
 
 def padding_sides(seed, masked=True):
@@ -91,16 +85,25 @@ def unrolled(seed, steps=5):
     difference = largest_difference(unroll(x), reference)
     reversed_input = largest_difference(unroll(np.ascontiguousarray(x[:, ::-1])), reference)
 
-    def undefined_length(flag):
-        inputs = keras.Input(shape=(None, 3))
-        keras.Model(inputs, keras.layers.LSTM(4, unroll=flag)(inputs))
+    return {"difference": difference, "on the reversed input": reversed_input}
 
-    return {
-        "difference": difference,
-        "on the reversed input": reversed_input,
-        "unknown length, unroll=True": raised(lambda: undefined_length(True)),
-        "unknown length, unroll=False": raised(lambda: undefined_length(False)),
-    }
+
+def unknown_length(unroll=True, lengths=(5, 7, 9)):
+    """A model ``LSTM(4, unroll=unroll)`` built on ``Input(shape=(None, 3))``, then predicting
+    on sequences of each of ``lengths`` in turn: ``(what raised first or None, the steps it
+    was predicting on then: None at the build)``."""
+    inputs = keras.Input(shape=(None, 3))
+    model = {}
+    error = raised(lambda: model.setdefault("m", keras.Model(inputs, keras.layers.LSTM(
+        4, unroll=unroll)(inputs))))  # fmt: skip
+    if error:
+        return error, None
+    for steps in lengths:
+        x = np.ones((2, steps, 3), dtype=np.float32)
+        error = raised(lambda x=x: model["m"].predict(x, verbose=0))
+        if error:
+            return error, steps
+    return None, None
 
 
 def time_distributed_mask(steps_in_mask, steps=5):

@@ -9,6 +9,7 @@ import numpy as np
 
 from lstm_lab.arrays import max_abs_difference
 from lstm_lab.backend import keras, to_numpy
+from lstm_lab.claims.compare import raised
 
 EQUAL = 1e-6  # float32: two computations of the same function agree within this
 
@@ -140,3 +141,70 @@ def activation_range(seed, activation="relu", scale=10.0):
         "h and c are never negative": bool(sequence.min() >= 0 and c.min() >= 0),
         "h goes past 1": bool(np.abs(sequence).max() > 1),
     }
+
+
+def bidirectional_states(seed, swapped=False, masked=True):
+    """``Bidirectional(LSTM(4, return_state=True))`` against two LSTMs with its two halves'
+    weights (the second with ``go_backwards=True``): whether the first two states of an
+    ``initial_state`` of four start the forward half and the last two the backward half
+    (``swapped``: the four given in the order backward, forward), and whether under a mask
+    (``masked``) both halves on 4 steps padded with 2 zero steps end where they end on the 4
+    steps alone."""
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed + 1)
+    x = _inputs(seed, (2, 4, 3))
+    start = [rng.normal(size=(2, 4)).astype(np.float32) for _ in range(4)]
+    given = start[2:] + start[:2] if swapped else start
+    # random biases: zero steps read as data then move the state
+    options = {"return_state": True, "bias_initializer": "random_normal"}
+    both = keras.layers.Bidirectional(keras.layers.LSTM(4, **options))
+    forward, backward = (
+        keras.layers.LSTM(4, **options),
+        keras.layers.LSTM(4, go_backwards=True, **options),
+    )
+    both(x), forward(x), backward(x)
+    forward.set_weights(both.forward_layer.get_weights())
+    backward.set_weights(both.backward_layer.get_weights())
+    _, h_f, _, h_b, _ = both(x, initial_state=given)
+    padded = np.concatenate([x, np.zeros((2, 2, 3), dtype=np.float32)], 1)
+    mask = np.arange(6)[None].repeat(2, 0) < 4 if masked else None
+    _, padded_f, _, padded_b, _ = both(padded, mask=mask)
+    return {
+        "initial_state's first two start the forward half": largest_difference(
+            h_f, forward(x, initial_state=start[:2])[1]
+        )
+        <= EQUAL,
+        "its last two start the backward half": largest_difference(
+            h_b, backward(x, initial_state=start[2:])[1]
+        )
+        <= EQUAL,
+        "under a mask both halves end as on the real steps alone": largest_difference(
+            padded_f, forward(x)[1]
+        )
+        <= EQUAL
+        and largest_difference(padded_b, backward(x)[1]) <= EQUAL,
+    }
+
+
+def validation_moves_states(seed, validation=True):
+    """A stateful LSTM model fit for one epoch on one batch at learning rate 0 (so that its
+    weights, and a call's states, stay as they were), with a batch of ``validation`` data or
+    without: whether its states after fit are those of a call on the training batch followed
+    by a call on the validation batch, and what fit raised (None if it ran)."""
+    x, valid = _inputs(seed, (2, 5, 3)), _inputs(seed + 1, (2, 5, 3))
+    y = np.zeros((2, 4), dtype=np.float32)
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [keras.Input(shape=(5, 3), batch_size=2), keras.layers.LSTM(4, stateful=True)]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    layer = model.layers[0]
+    model(x), model(valid)
+    both = [to_numpy(v) for v in layer.states]
+    layer.reset_state()
+    error = raised(lambda: model.fit(
+        x, y, batch_size=2, epochs=1, shuffle=False, verbose=0,
+        validation_data=(valid, y) if validation else None))  # fmt: skip
+    after = [to_numpy(v) for v in layer.states]
+    holds = error is None and all(largest_difference(a, b) <= EQUAL for a, b in zip(after, both))
+    return {"after fit the states are those the validation batch leaves": holds}, error
