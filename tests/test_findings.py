@@ -10,7 +10,7 @@ import traceback
 
 import pytest
 
-from lstm_lab import findings
+from lstm_lab import findings, project_root
 from lstm_lab.backend import BACKEND, keras
 from lstm_lab.claims.catalogue import record_of
 from lstm_lab.probes import keras2
@@ -224,12 +224,49 @@ def test_a_keras2_claim_whose_control_is_not_opposite_is_inconclusive(monkeypatc
     "argv, message",
     [
         (["--patches", "--only", "no_such_finding"], "--only: no finding no_such_finding"),
-        (["--only", "stateful_fit_raises"], "--only and --envs go with --patches"),
+        (["--only", "no_such_finding"], "--only: no finding no_such_finding"),
+        (["--envs", "envs"], "--envs goes with --patches"),
+        (["--only", "stateful_fit_raises", "--matrix-only"], "--matrix-only runs none"),
     ],
 )
-def test_the_patch_scan_options_are_checked_before_anything_runs(tmp_path, capsys, argv, message):
+def test_the_findings_options_are_checked_before_anything_runs(tmp_path, capsys, argv, message):
     from lstm_lab import cli
 
     code = cli.main(["findings", *argv, "--results-dir", str(tmp_path / "results")])
     assert code == 2 and message in capsys.readouterr().err
     assert not (tmp_path / "results").exists()
+
+
+def test_only_puts_its_findings_cells_beside_the_committed_ones(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from lstm_lab import cli
+    from lstm_lab.runners import findings as finding_runs
+    from lstm_lab.runners import versions
+
+    results = tmp_path / "results"
+    results.mkdir()
+    for name in ("findings.json", "findings-patches.json"):
+        shutil.copy(project_root() / "results" / name, results / name)
+    committed = json.loads((results / "findings.json").read_text())["findings"]
+    cell = {"outcome": "not reproduced", "keras": "3.15.1", "said": "not reproduced: stand-in"}
+    ran = {}
+
+    def run_all(selected, environments, backends, pythons, jobs):
+        ran.update(selected)
+        return {name: {"3.15/torch": cell} for name in selected}
+
+    monkeypatch.setattr(versions, "build_all", lambda chosen, progress: {})
+    monkeypatch.setattr(finding_runs, "run_all", run_all)
+    argv = ["findings", "--only", "stateful_fit_raises", "--keras", "3.15"]
+    assert cli.main([*argv, "--results-dir", str(results)]) == 0, capsys.readouterr().err
+    written = json.loads((results / "findings.json").read_text())["findings"]
+    assert list(ran) == ["stateful_fit_raises"]
+    assert written["stateful_fit_raises"]["3.15/torch"] == cell
+    assert (
+        written["stateful_fit_raises"]["3.14/torch"]
+        == committed["stateful_fit_raises"]["3.14/torch"]
+    )
+    assert {name: cells for name, cells in written.items() if name != "stateful_fit_raises"} == {
+        name: cells for name, cells in committed.items() if name != "stateful_fit_raises"
+    }

@@ -27,7 +27,10 @@ def add_arguments(parser):
         help="the patch scan instead: each finding's `scan` releases of findings.toml",
     )
     parser.add_argument(
-        "--only", nargs="+", metavar="FINDING", help="with --patches: these findings only"
+        "--only",
+        nargs="+",
+        metavar="FINDING",
+        help="these findings only, their cells put into the committed results beside the rest",
     )
     parser.add_argument(
         "--envs", type=Path, help="with --patches: build the environments here and keep them"
@@ -45,12 +48,10 @@ def run(args):
     from lstm_lab.runners.versions import build_all
 
     catalogue = findings.load()
+    unknown = sorted(set(args.only or []) - set(catalogue))
+    if unknown:
+        raise BadInput(f"--only: no finding {', '.join(unknown)} (known: {', '.join(catalogue)})")
     if args.patches:
-        unknown = sorted(set(args.only or []) - set(catalogue))
-        if unknown:
-            raise BadInput(
-                f"--only: no finding {', '.join(unknown)} (known: {', '.join(catalogue)})"
-            )
         progress = lambda line: print(line, flush=True)  # noqa: E731
         print(
             finding_runs.patch_scan(
@@ -58,8 +59,10 @@ def run(args):
             )
         )
         return 0
-    if args.only or args.envs:
-        raise BadInput("--only and --envs go with --patches")
+    if args.envs:
+        raise BadInput("--envs goes with --patches")
+    if args.only and args.matrix_only:
+        raise BadInput("--only runs findings; --matrix-only runs none")
     known = environments.load()
     names = args.keras or list(known)
     chosen = [environments.find(name, known) for name in names]
@@ -76,8 +79,15 @@ def run(args):
         print(f"{len(catalogue)} findings -> {written}")
         return 0
     pythons = build_all(chosen, progress=lambda line: print(line, flush=True))
-    results = finding_runs.run_all(catalogue, chosen, args.backends, pythons, args.jobs)
+    selected = {name: catalogue[name] for name in (args.only or catalogue)}
+    results = finding_runs.run_all(selected, chosen, args.backends, pythons, args.jobs)
     machine = f"{platform.machine()} CPU, {os.cpu_count()} cores, no GPU"
+    if args.only:  # the other findings' cells stay as committed
+        committed = args.results_dir / "findings.json"
+        merged = json.loads(committed.read_text())["findings"] if committed.exists() else {}
+        for name, cells in results.items():
+            merged.setdefault(name, {}).update(cells)
+        results = merged
     written = finding_runs.write(args.results_dir, catalogue, results, machine)
-    print(f"{len(catalogue)} findings in {len(chosen)} Keras environments -> {written}")
+    print(f"{len(selected)} findings in {len(chosen)} Keras environments -> {written}")
     return 0
