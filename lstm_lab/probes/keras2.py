@@ -41,6 +41,10 @@ REFUSALS = {
         "match": r"Unrecognized keyword arguments.*batch_input_shape",
     },
     "reset_states": {"type": "AttributeError", "match": r"has no attribute 'reset_states'"},
+    "an index past the table": {
+        "type": "InvalidArgumentError",
+        "match": r"indices\[0,9\] = 10 is not in \[0, 10\)",
+    },
     "unroll on an unknown length": {
         "type": "ValueError",
         "match": r"Unrolling requires a fixed number of timesteps",
@@ -562,6 +566,112 @@ def initial_state_on_stateful(keras, control):
             after_given, twin(x, initial_state=start)
         ),
     }
+
+
+def _stateful_lstm(keras):
+    """Sequential LSTM(4, stateful=True) on batches of 2 of 5 steps, compiled at learning rate
+    0 so that fit keeps the weights a call uses."""
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.layers.LSTM(4, stateful=True, batch_input_shape=(2, 5, 3))])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    return model
+
+
+def _states(layer):
+    return [state.numpy() for state in layer.states]
+
+
+@probe(
+    "Q20-01",
+    "the same predict and evaluate followed by reset_states(): the states are zeros, not a call's",
+)
+def loops_move_states(keras, control):
+    x, y = sequences((2, 5, 3)), np.zeros((2, 4), dtype=np.float32)
+    model = _stateful_lstm(keras)
+    layer = model.layers[0]
+    model(x)
+    called = _states(layer)
+    moved = {}
+    for name, loop in [
+        ("predict", lambda: model.predict(x, batch_size=2, verbose=0)),
+        ("evaluate", lambda: model.evaluate(x, y, batch_size=2, verbose=0)),
+    ]:
+        layer.reset_states()
+        loop()
+        if control:
+            layer.reset_states()
+        moved[f"{name} leaves the state a call leaves"] = all(
+            close(a, b) for a, b in zip(_states(layer), called)
+        )
+    return moved
+
+
+@probe(
+    "Q20-02",
+    "the same fit without validation_data: the states are those of the training batch alone",
+)
+def validation_moves_states(keras, control):
+    x, valid = sequences((2, 5, 3)), sequences((2, 5, 3), seed=1)
+    y = np.zeros((2, 4), dtype=np.float32)
+    model = _stateful_lstm(keras)
+    layer = model.layers[0]
+    model(x), model(valid)
+    both = _states(layer)
+    layer.reset_states()
+    model.fit(x, y, batch_size=2, epochs=1, shuffle=False, verbose=0,
+              validation_data=None if control else (valid, y))  # fmt: skip
+    return {
+        "after fit the states are those the validation batch leaves": all(
+            close(a, b) for a, b in zip(_states(layer), both)
+        )
+    }
+
+
+@probe(
+    "Q16-01",
+    "initial_state given backward half first, and no mask: the halves start from each "
+    "other's states and the padded steps move both",
+)
+def bidirectional_states(keras, control):
+    keras.utils.set_random_seed(0)
+    x = sequences((2, 4, 3))
+    rng = np.random.default_rng(1)
+    start = [keras.backend.constant(rng.normal(size=(2, 4)), "float32") for _ in range(4)]
+    # random biases: zero steps read as data then move the state
+    options = {"return_state": True, "bias_initializer": "random_normal"}
+    both = keras.layers.Bidirectional(keras.layers.LSTM(4, **options))
+    halves = [keras.layers.LSTM(4, **options), keras.layers.LSTM(4, go_backwards=True, **options)]
+    both(x)
+    for half, inside in zip(halves, (both.forward_layer, both.backward_layer)):
+        half(x)
+        half.set_weights(inside.get_weights())
+    given = start[2:] + start[:2] if control else start
+    ends = both(x, initial_state=given)
+    padded = np.concatenate([x, np.zeros((2, 2, 3), dtype=np.float32)], 1)
+    mask = None if control else keras.backend.constant(np.arange(6)[None].repeat(2, 0) < 4)
+    padded_ends = both(padded, mask=mask)
+    # the outputs, then h and c of the forward half, then h and c of the backward half
+    forward, backward = halves
+    return {
+        "initial_state's first two start the forward half": close(
+            ends[1], forward(x, initial_state=start[:2])[1]
+        ),
+        "its last two start the backward half": close(
+            ends[3], backward(x, initial_state=start[2:])[1]
+        ),
+        "under a mask both halves end as on the real steps alone": close(
+            padded_ends[1], forward(x)[1]
+        )
+        and close(padded_ends[3], backward(x)[1]),
+    }
+
+
+@probe("Q23-01", "Embedding(11, 3, mask_zero=True), one row more: indices 1..10 are read")
+def embedding_index_range(keras, control):
+    layer = keras.layers.Embedding(11 if control else 10, 3, mask_zero=True)
+    ids = np.arange(1, 11, dtype=np.int32)[None]
+    return {"Embedding(10, 3, mask_zero=True) refuses index 10": refused(
+        lambda: layer(ids), "an index past the table")}  # fmt: skip
 
 
 @probe("Q25-01", "the unrolled layer on the input reversed in time: other numbers than the loop")
