@@ -13,6 +13,7 @@ and exit code 2. Every experiment takes ``--profile``, ``--seed``, ``--results-d
 
 import argparse
 import hashlib
+import signal
 import sys
 import time
 import traceback
@@ -202,6 +203,8 @@ class Experiment:
         """Write the report, then remove this run's backups; returns the exit code."""
         from lstm_lab.training.backup import remove_backup
 
+        if INTERRUPTED:  # an interrupt Python swallowed (raised inside a finaliser) still stops it
+            raise KeyboardInterrupt
         code = self.report.write()
         for path in self._backups:
             remove_backup(path)
@@ -228,11 +231,21 @@ class Experiment:
 
 
 RUNNING = []  # the Experiment of this process, once main() has made it
+INTERRUPTED = []  # the SIGINTs this process received
+
+
+def _interrupt(signal_number, frame):
+    INTERRUPTED.append(signal_number)
+    raise KeyboardInterrupt
 
 
 def run(main):
     """Run an experiment's ``main()`` and exit with its code; bad input exits 2 in one line,
-    a crash (any other exception) 3, its traceback written beside the results folder."""
+    a crash (any other exception) 3, its traceback written beside the results folder. An
+    interrupt (Ctrl-C) exits 130 with nothing written, even where Python swallowed its
+    KeyboardInterrupt: :meth:`Experiment.finish` looks for it before writing."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where ignored
+        signal.signal(signal.SIGINT, _interrupt)
     try:
         code = main()
     except BadInput as error:

@@ -180,3 +180,44 @@ def test_concurrent_writers_never_corrupt_the_results_directory(tmp_path):
     hidden = [p.name for p in results_dir.iterdir() if p.name.startswith(".")]
     assert set(hidden) <= {".results.lock"}, hidden
     assert os.listdir(results_dir)  # sanity: the folder is there and readable
+
+
+SWALLOWED_INTERRUPT = """
+import os
+import signal
+from types import SimpleNamespace
+
+from lstm_lab import experiment
+
+
+class Finaliser:
+    def __del__(self):  # Python prints the KeyboardInterrupt raised in here and goes on
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(10))
+
+
+def main():
+    Finaliser()
+    print("main went on")
+    lab = SimpleNamespace(report=SimpleNamespace(write=lambda: print("written") or 0), _backups=[])
+    return experiment.Experiment.finish(lab)
+
+
+experiment.run(main)
+"""
+
+
+def test_an_interrupt_python_swallowed_still_stops_the_run_before_it_writes(tmp_path):
+    script = tmp_path / "swallowed.py"
+    script.write_text(SWALLOWED_INTERRUPT)
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert "main went on" in result.stdout and "Exception ignored in" in result.stderr
+    assert result.returncode == 130 and "written" not in result.stdout
+    assert "interrupted: no results were written" in result.stderr
