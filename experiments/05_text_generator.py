@@ -85,7 +85,7 @@ def main(argv=None):
     # ## 2. The model: Embedding -> LSTM(return_sequences) -> TimeDistributed(Dense(softmax)).
     # Beside it, with the same weights: one softmax per sequence (the control), a plain Dense head.
     lab.reseed("model")
-    model = char_generator(len(vocabulary), units=units, torch_compile=lab.torch_compile())
+    model = char_generator(len(vocabulary), units=units)
     found = {}
     for name, per_step in [("return_sequences=False", False), ("a plain Dense head", True)]:
         other = char_generator(len(vocabulary), units=units, time_distributed=False,

@@ -34,8 +34,6 @@ from lstm_lab.results.layout import crash_file
 
 DEFAULT_SEED = 7  # every experiment's --seed unless given
 PROFILES = ("full", "quick")  # full: the documented hyper-parameters; quick: a smoke run
-# Where Keras's jit_compile (torch.compile) is worth its minutes of compiling on torch.
-TORCH_COMPILE_PROFILES = ("full",)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -138,20 +136,6 @@ class Experiment:
         self.progress(
             f"{name} on {BACKEND} (Keras {release}), {self.args.profile} profile, seed {self.seed}"
         )
-
-    def torch_compile(self):
-        """Whether this run builds its models with ``torch_compile=True``: on torch, for the
-        profiles that train long enough to repay the compiling; the report then says so."""
-        from lstm_lab.backend import BACKEND
-
-        if BACKEND != "torch" or self.args.profile not in TORCH_COMPILE_PROFILES:
-            return False
-        self.report.note(
-            "Training runs through torch.compile (Keras's jit_compile on torch) in this profile: "
-            "Keras's torch LSTM loops over the time steps in Python on a CPU, and compiling the "
-            "train and test steps takes that loop out (benchmarks/bench_imdb_epoch.py)."
-        )
-        return True
 
     def seed_for(self, purpose, offset=0):
         """The seed for one random thing (a probe, a data set): ``--seed`` plus ``offset``

@@ -19,7 +19,6 @@ def char_generator(
     stateful=False,
     time_distributed=True,
     return_sequences=True,
-    torch_compile=False,
 ):
     """The generator; ``stateful=True`` with ``batch_size=1`` gives the one-step generation copy.
     The TimeDistributed claim's controls: ``time_distributed=False``, a plain ``Dense`` head
@@ -27,21 +26,21 @@ def char_generator(
     not per step.
 
     Compiled without XLA, because the last, smaller batch of every epoch has a new shape that
-    XLA would compile again. ``torch_compile=True`` on torch compiles Keras's train and test
-    steps with ``torch.compile`` (Keras's ``jit_compile`` there): minutes of compiling, then
-    epochs several times faster, since Keras's torch LSTM on a CPU loops over the steps in
-    Python; other backends ignore it.
+    XLA would compile again. On torch the LSTM is a
+    :class:`~lstm_lab.models.projected_lstm.ProjectedInputLSTM`, Keras's LSTM with the same
+    weights whose loop runs in PyTorch's fused LSTM kernel, since Keras's torch LSTM on a CPU
+    loops over the steps in Python.
 
     On TensorFlow the head is an :class:`UnstackedTimeDistributed`: Keras's wrapper with the
     same numbers bit for bit and a backward pass of one ``stack`` instead of a sum per step.
     """
+    from lstm_lab.models.projected_lstm import ProjectedInputLSTM
     from lstm_lab.models.unstacked_time_distributed import UnstackedTimeDistributed
 
     inputs = keras.Input(shape=(None,), batch_size=batch_size, dtype="int32", name="characters")
     x = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")(inputs)
-    lstm = keras.layers.LSTM(
-        units, return_sequences=return_sequences, stateful=stateful, name="lstm"
-    )
+    layer = ProjectedInputLSTM if BACKEND == "torch" else keras.layers.LSTM
+    lstm = layer(units, return_sequences=return_sequences, stateful=stateful, name="lstm")
     x = lstm(x)
     dense = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_character")
     if time_distributed:
@@ -51,11 +50,7 @@ def char_generator(
         dense = wrapper(dense, name="next_character")
     outputs = dense(x)
     model = keras.Model(inputs, outputs, name="char_generator")
-    model.compile(
-        optimizer="adam",
-        loss="sparse_categorical_crossentropy",
-        jit_compile=True if torch_compile and BACKEND == "torch" else "auto",
-    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     return model
 
 

@@ -13,7 +13,6 @@ def imdb_sentiment_lstm(
     lstm_units=32,
     fast=True,
     recurrent=None,
-    torch_compile=False,
 ):
     """Embedding(num_words, embedding_dim) -> LSTM(lstm_units) -> Dense(1, sigmoid), Adam,
     binary cross-entropy, as in source C002 (1,300,641 parameters with the defaults).
@@ -24,24 +23,20 @@ def imdb_sentiment_lstm(
     (benchmarks/bench_imdb_epoch.py): the LSTM projects all 80 inputs in one product before
     its loop (:class:`~lstm_lab.models.projected_lstm.ProjectedInputLSTM`), and training is
     compiled with XLA, 25 batches per compiled call. The weights then differ from plain
-    ``fit`` by float32 round-off only (tests/test_imdb_model.py). On torch ``fast`` changes
-    nothing: Keras allows only ``steps_per_execution=1`` there and the projection makes Keras's
-    torch epoch slower (``benchmarks/bench_imdb_epoch.py``). There ``torch_compile=True``
-    compiles the train and test steps with ``torch.compile`` (Keras's ``jit_compile`` on
-    torch): a minute or more of compiling, then epochs several times faster; other backends
-    ignore it.
+    ``fit`` by float32 round-off only (tests/test_imdb_model.py). On torch, where Keras
+    has neither XLA nor more than one batch per call, ``fast`` runs the LSTM's loop in
+    PyTorch's own fused LSTM kernel (the same layer), with no compiling to wait for.
     """
     from lstm_lab.models.projected_lstm import ProjectedInputLSTM  # defining it imports Keras
 
-    fast = fast and BACKEND != "torch" and recurrent is None
+    fast = fast and recurrent is None
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="words")
     x = keras.layers.Embedding(num_words, embedding_dim, name="embedding")(inputs)
     lstm = recurrent or (ProjectedInputLSTM if fast else keras.layers.LSTM)
     x = lstm(lstm_units, name="lstm")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(x)
     model = keras.Model(inputs, outputs, name="imdb_sentiment_lstm")
-    speed = {"jit_compile": True, "steps_per_execution": STEPS_PER_EXECUTION} if fast else {}
-    if torch_compile and BACKEND == "torch":
-        speed = {"jit_compile": True}
+    compiled = fast and BACKEND != "torch"
+    speed = {"jit_compile": True, "steps_per_execution": STEPS_PER_EXECUTION} if compiled else {}
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], **speed)
     return model

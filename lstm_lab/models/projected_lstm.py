@@ -16,6 +16,11 @@ class ProjectedInputLSTM(keras.layers.LSTM):
     order). ``benchmarks/bench_imdb_epoch.py`` measures the speed-up, ``tests/test_imdb_model.py``
     the training.
 
+    On torch the whole loop runs in PyTorch's own LSTM kernel (``torch._VF.lstm``, which
+    Keras itself calls on a GPU, and which on a CPU also projects the inputs first) where its
+    equations are Keras's: tanh and sigmoid, no mask, read forwards. Its outputs and gradients
+    differ from Keras's loop by float32 round-off.
+
     Where Keras would use cuDNN (a GPU), or with dropout, Keras's own loop runs unchanged.
     """
 
@@ -27,6 +32,8 @@ class ProjectedInputLSTM(keras.layers.LSTM):
         ops = keras.ops
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
+        if BACKEND == "torch" and self._torch_kernel_applies(mask):
+            return self._torch_kernel_loop(sequences, initial_state)
         cell = self.cell
         projected = ops.matmul(sequences, cell.kernel)
 
@@ -54,6 +61,37 @@ class ProjectedInputLSTM(keras.layers.LSTM):
             zero_output_for_mask=self.zero_output_for_mask,
             return_all_outputs=self.return_sequences,
         )
+
+    def _torch_kernel_applies(self, mask):
+        """Whether PyTorch's LSTM kernel computes what Keras's loop would: it knows only tanh
+        and sigmoid, no mask, and reads the steps forwards."""
+        cell = self.cell
+        return (
+            mask is None
+            and not self.go_backwards
+            and getattr(cell.activation, "__name__", "") == "tanh"
+            and getattr(cell.recurrent_activation, "__name__", "") == "sigmoid"
+        )
+
+    def _torch_kernel_loop(self, sequences, initial_state):
+        """``(last output, outputs, [h, c])`` as Keras's loop returns them, from
+        ``torch._VF.lstm`` with this layer's weights (PyTorch's gate order is Keras's: input,
+        forget, cell, output)."""
+        import torch
+
+        cell = self.cell
+        tensor = keras.ops.convert_to_tensor
+        # copies: a stateful layer's states are written in place after the call
+        h, c = (torch.clone(tensor(state)).unsqueeze(0) for state in initial_state)
+        weights = [tensor(cell.kernel).T.contiguous(), tensor(cell.recurrent_kernel).T.contiguous()]
+        if cell.use_bias:
+            bias = tensor(cell.bias)
+            weights += [bias, torch.zeros_like(bias)]  # Keras has one bias, PyTorch two
+        outputs, h, c = torch._VF.lstm(
+            tensor(sequences), (h, c), weights, cell.use_bias, 1, 0.0, False, False, True
+        )  # one layer, no dropout, not training (dropout only), one direction, batch first
+        last = outputs[:, -1]
+        return last, outputs if self.return_sequences else last.unsqueeze(1), [h[0], c[0]]
 
     def _cudnn_may_apply(self):
         """Whether Keras's own inner loop would try cuDNN: then it is left to Keras."""
