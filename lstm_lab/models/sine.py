@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import BACKEND, keras
 from lstm_lab.training.per_backend import one_step_function
 from lstm_lab.training.states import reset_rnn_states
 
@@ -10,9 +10,14 @@ from lstm_lab.training.states import reset_rnn_states
 def sine_rnn(units=16, steps=50, stateful=False, learning_rate=0.01, **clipping):
     """Batch size 1 as in the source. ``stateful=True`` carries the hidden state from one
     iteration to the next (the source's detached ``hidden_prev``: truncated back-propagation
-    through time); ``stateful=False`` starts every iteration from zeros."""
+    through time); ``stateful=False`` starts every iteration from zeros. On torch the layer is
+    :class:`~lstm_lab.models.fused_simple_rnn.FusedSimpleRNN`, Keras's SimpleRNN with the
+    same weights run by PyTorch's own RNN kernel in place of Keras's Python loop."""
+    from lstm_lab.models.fused_simple_rnn import FusedSimpleRNN
+
+    layer = FusedSimpleRNN if BACKEND == "torch" else keras.layers.SimpleRNN
     inputs = keras.Input(shape=(steps, 1), batch_size=1)
-    x = keras.layers.SimpleRNN(units, return_sequences=True, stateful=stateful, name="rnn")(inputs)
+    x = layer(units, return_sequences=True, stateful=stateful, name="rnn")(inputs)
     outputs = keras.layers.Dense(1, name="next_value")(x)
     model = keras.Model(inputs, outputs, name="sine_rnn")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, **clipping), loss="mse")

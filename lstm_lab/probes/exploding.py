@@ -4,7 +4,7 @@ the gradients' joint norm at every step, with and without clipping."""
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import BACKEND, keras
 from lstm_lab.data.sine import training_windows
 from lstm_lab.training.per_backend import sgd_steps_recording_norms
 
@@ -12,9 +12,12 @@ from lstm_lab.training.per_backend import sgd_steps_recording_norms
 def train_recording(steps=300, gain=4.0, learning_rate=0.1, seed=0, **clipping):
     """Losses and (unclipped) global gradient norms of ``steps`` SGD steps, one window each.
     Without clipping the loss can overflow to inf or NaN; those count as spikes."""
+    from lstm_lab.models.fused_simple_rnn import FusedSimpleRNN
+
     keras.utils.set_random_seed(seed)
+    layer = FusedSimpleRNN if BACKEND == "torch" else keras.layers.SimpleRNN  # as sine_rnn
     inputs = keras.Input(shape=(50, 1), batch_size=1)
-    hidden = keras.layers.SimpleRNN(
+    hidden = layer(
         16, return_sequences=True, recurrent_initializer=keras.initializers.Orthogonal(gain=gain)
     )(inputs)
     model = keras.Model(inputs, keras.layers.Dense(1)(hidden))
