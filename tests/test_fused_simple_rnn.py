@@ -27,7 +27,8 @@ for options in ({}, {"return_sequences": True, "return_state": True}, {"use_bias
         layers.append(layer(5, **options))
         layers[-1](x)
     rng = np.random.default_rng(1)  # random biases too: Keras starts them at zero
-    weights = [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layers[0].get_weights()]
+    shapes = [w.shape for w in layers[0].get_weights()]
+    weights = [rng.normal(scale=0.5, size=shape).astype("float32") for shape in shapes]
     for layer in layers:
         layer.set_weights(weights)
     outputs, gradients = [], []
