@@ -252,3 +252,29 @@ def test_a_differing_verdict_on_an_unmeasured_release_is_called_a_new_finding(mo
     )
     same = verdict.check("C002-06", (6, 1), (6, 1), same_shape, control=(6, 3, 1))
     assert "new finding" not in same.evidence
+
+
+def test_a_run_of_some_cells_writes_the_whole_page(tmp_path, monkeypatch, capsys):
+    """``conformance --keras 3.15 --experiments 01``: the page keeps every other cell's run
+    already in the results directory, and counts the cells with none."""
+    from lstm_lab import cli
+
+    results = tmp_path / "results"
+    _run(results, "3.12", "jax", "06_sine_wave", {"S": ("confirmed", "confirmed")})
+    _run(results, "3.15", "torch", "01_return_sequences_and_state", {"R": ("refuted", "refuted")})
+
+    def run_matrix(chosen, backends, scripts, results_dir, options, jobs, progress):
+        assert [e.name for e in chosen] == ["3.15"] and [s.stem[:2] for s in scripts] == ["01"]
+        _run(results_dir, "3.15", "tensorflow", scripts[0].stem, {"R": ("confirmed", "refuted")})
+        return {}
+
+    monkeypatch.setattr(versions, "run_matrix", run_matrix)
+    argv = ["conformance", "--keras", "3.15", "--experiments", "01", "--profile", "quick"]
+    code = cli.main([*argv, "--results-dir", str(results)])
+    page = json.loads((results / "versions.json").read_text())
+    assert code == 1, capsys.readouterr().err  # the new cell's verdict is not the expected one
+    assert set(page["columns"]) == {"3.12/jax", "3.15/torch", "3.15/tensorflow"}
+    assert page["claims"]["S"]["verdicts"]["3.12/jax"]["verdict"] == "confirmed"
+    measured = {(cell["column"], cell["experiment"][:2]) for cell in page["not_measured"]}
+    assert ("3.12/jax", "06") not in measured and ("3.11/torch", "04") in measured
+    assert "cell(s) not measured" in capsys.readouterr().out

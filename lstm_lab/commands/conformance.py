@@ -33,7 +33,8 @@ def add_arguments(parser):
         nargs="+",
         metavar="NAME",
         help="Keras environments of environments.toml (see `env list`): run in each, built by "
-        "uv if need be, and write results/versions.md instead",
+        "uv if need be, and write results/versions.md instead (the whole matrix: the cells not "
+        "run come from the runs already in the results directory)",
     )
     add_jobs(parser, "with --keras: runs at a time")
 
@@ -58,9 +59,11 @@ def run(args):
 
 
 def version_matrix(args, chosen):
-    """``conformance --keras NAME ...``: the experiments in each Keras environment."""
-    from lstm_lab import environments
+    """``conformance --keras NAME ...``: the experiments in each Keras environment, then the
+    page of every environment, backend and experiment."""
+    from lstm_lab import BACKENDS, environments
     from lstm_lab.runners import versions
+    from lstm_lab.runners.discover import find_experiments
     from lstm_lab.runners.matrix import matrix_exit_code
 
     known = environments.load()
@@ -76,9 +79,11 @@ def version_matrix(args, chosen):
             args.jobs,
             progress=lambda line: print(line, flush=True),
         )
-    names = [script.stem for script in chosen]
+    # The page is always the whole matrix: the cells just run beside every other cell's run
+    # already in the results directory, so a run of a few cells never shrinks it.
+    names = [script.stem for script in find_experiments(args.experiments_dir).values()]
     matrix = versions.collect(
-        chosen_environments, args.backends, names, args.results_dir, args.profile, codes
+        list(known.values()), BACKENDS, names, args.results_dir, args.profile, codes
     )
     written = versions.write_matrix(args.results_dir, matrix)
     print(f"{versions.summary_line(matrix)} -> {written}")

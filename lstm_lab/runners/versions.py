@@ -276,6 +276,7 @@ def summary_line(matrix):
         f"{unexpected} differ somewhere from the "
         f"lab's expectation"
         + (f"; {len(matrix['failed'])} run(s) missing or failed" if matrix["failed"] else "")
+        + (f"; {len(missing)} cell(s) not measured" if (missing := matrix["not_measured"]) else "")
     )
 
 
