@@ -9,7 +9,8 @@ Rows:
    way (``lstm_lab.models.imdb``): on TensorFlow and JAX ``fast=True``, the LSTM's input
    projection taken out of its loop (``ProjectedInputLSTM``), XLA and 25 batches per
    compiled call (on TensorFlow also XLA alone); on torch, where Keras allows neither of the
-   last two, the same layer, whose loop there runs in PyTorch's fused LSTM kernel.
+   last two, the same layer, whose loop there runs in PyTorch's fused LSTM kernel, and
+   Keras's Adam with its update in PyTorch's fused Adam kernel.
 
 Each way trains two epochs and both are timed: the first includes compiling, the second is
 the steady cost of every further epoch, which is compared with PyTorch's second epoch. Every
@@ -83,7 +84,7 @@ def keras_rows(reviews):
         trained["Keras fit, XLA"] = epochs(plain(jit_compile=True))
     keras.utils.set_random_seed(0)
     lab = (
-        "lab: PyTorch's fused LSTM kernel"
+        "lab: PyTorch's fused LSTM and Adam kernels"
         if BACKEND == "torch"
         else f"lab: projected input, XLA, {STEPS_PER_EXECUTION} batches a call"
     )

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lab.backend import keras
+from lstm_lab.backend import BACKEND, keras
 from lstm_lab.data import imdb
 from lstm_lab.errors import DataUnavailable
 from lstm_lab.experiment import Experiment, fingerprint, run
@@ -194,6 +194,10 @@ def main(argv=None):
                 "compiled with XLA, 25 batches per call (on TensorFlow and JAX); on torch its loop "
                 "runs in PyTorch's fused LSTM kernel. "
                 "benchmarks/bench_imdb_epoch.py times it against plain fit and PyTorch.")
+    if BACKEND == "torch":
+        report.note("On torch Adam's update runs in PyTorch's fused Adam kernel "
+                    "(lstm_lab.training.fused_adam): Keras's Adam, the same steps to float32 "
+                    "round-off.")
     return lab.finish()
 
 

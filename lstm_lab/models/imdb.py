@@ -1,6 +1,7 @@
 """The IMDb sentiment LSTM of source C002."""
 
 from lstm_lab.backend import BACKEND, keras
+from lstm_lab.training.fused_adam import adam
 
 # Batches run per compiled call when ``fast=True``: fewer Python round trips, same steps.
 STEPS_PER_EXECUTION = 25
@@ -25,7 +26,8 @@ def imdb_sentiment_lstm(
     compiled with XLA, 25 batches per compiled call. The weights then differ from plain
     ``fit`` by float32 round-off only (tests/test_imdb_model.py). On torch, where Keras
     has neither XLA nor more than one batch per call, ``fast`` runs the LSTM's loop in
-    PyTorch's own fused LSTM kernel (the same layer), with no compiling to wait for.
+    PyTorch's own fused LSTM kernel (the same layer) and Adam's update in PyTorch's fused Adam
+    kernel (:func:`lstm_lab.training.fused_adam.adam`), with no compiling to wait for.
     """
     from lstm_lab.models.projected_lstm import ProjectedInputLSTM  # defining it imports Keras
 
@@ -38,5 +40,6 @@ def imdb_sentiment_lstm(
     model = keras.Model(inputs, outputs, name="imdb_sentiment_lstm")
     compiled = fast and BACKEND != "torch"
     speed = {"jit_compile": True, "steps_per_execution": STEPS_PER_EXECUTION} if compiled else {}
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], **speed)
+    optimizer = adam() if fast else "adam"
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"], **speed)
     return model
