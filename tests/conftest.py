@@ -1,5 +1,7 @@
 import functools
 import inspect
+import json
+import os
 import re
 import subprocess
 import sys
@@ -12,7 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # What starts a process: these helpers, subprocess, and the runners behind the command line.
-STARTS_A_PROCESS = r"\b(run_python|run_quick|run_offline|run_json|subprocess\.|imdb_quick_run)\b"
+STARTS_A_PROCESS = (
+    r"\b(run_python|run_result|run_quick|run_offline|run_json|subprocess\.|imdb_quick_run)\b"
+)
 
 
 def _process_starters(module):
@@ -67,15 +71,26 @@ def expected_verdicts(experiment, profile="full", backend="tensorflow", seed=Non
     )
 
 
-def run_python(*args, timeout=300):
-    """Run ``python ARGS`` from the project root; returns the CompletedProcess."""
+def run_python(*args, timeout=300, **environment):
+    """Run ``python ARGS`` from the project root, with ``environment`` added to this one's;
+    returns the CompletedProcess."""
     return subprocess.run(
         [sys.executable, *map(str, args)],
         cwd=ROOT,
+        env={**os.environ, **environment},
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def run_result(script, *args, backend, **environment):
+    """Run the Python source ``script`` with ``args`` on a Keras ``backend``; returns the
+    JSON it printed on its line starting "RESULT "."""
+    completed = run_python("-c", script, *args, KERAS_BACKEND=backend, **environment)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :])
 
 
 @pytest.fixture

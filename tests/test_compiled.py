@@ -3,15 +3,11 @@ is fixed when Keras is imported). JAX runs where it is installed; torch is insta
 
 import functools
 import importlib.util
-import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import run_result
 
 CHECK = """
 import json
@@ -75,18 +71,7 @@ print("RESULT " + json.dumps(result))
 
 @functools.cache
 def run_on(backend):
-    environment = {**os.environ, "KERAS_BACKEND": backend}
-    completed = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))
-    return json.loads(line[len("RESULT ") :])
+    return run_result(CHECK, backend=backend)
 
 
 def installed(module):
