@@ -4,7 +4,7 @@ on and the call made there (docs/benchmarks.md, "Where torch's time goes").
     pip install py-spy
     py-spy record --format raw -o alphabet.txt -- \\
         python benchmarks/bench_stateful_alphabet.py --backend torch --epochs 100
-    python benchmarks/profile_split.py alphabet.txt _all_epochs_torch
+    python benchmarks/profile_split.py alphabet.txt TrainingStep._flat_step
 """
 
 import argparse

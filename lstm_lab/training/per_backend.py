@@ -70,12 +70,14 @@ def all_epochs(model, x_batches, y_batches, epochs, jit_compile=False):
       (``jit_compile`` adds XLA).
     - JAX: every epoch in one ``jax.jit``: a ``lax.scan`` over the epochs of a ``lax.scan``
       over the batches of the model's own stateless ``train_step``.
-    - torch: a plain loop, since Keras's torch ``train_step`` cannot train a stateful layer
-      (on every release measured: the layer assigns its state in place inside the graph that is then
-      differentiated, "modified by an inplace operation"). Each step runs the model in a
+    - torch: a loop of the lab's own step, since Keras's torch ``train_step`` cannot train a
+      stateful layer (on every release measured: the layer assigns its state in place inside
+      the graph that is then differentiated, "modified by an inplace operation"). The step
+      (:class:`lstm_lab.training.torch_step.TrainingStep`) runs the model in a
       ``StatelessScope`` that holds the states, so the assignment replaces instead of
-      overwriting, then writes the new states back detached, as TensorFlow does: the state
-      carries to the next batch, the gradient stops at the batch boundary.
+      overwriting, and passes the new states on detached, as TensorFlow does: the state
+      carries to the next batch, the gradient stops at the batch boundary. From
+      ``COMPILE_FROM_STEPS`` steps on, the step is compiled.
 
     On JAX this is exactly what ``fit`` does, including what ``fit`` gets wrong there: the
     states of a stateful layer are not among the model's ``non_trainable_variables``, so
@@ -138,42 +140,33 @@ def _all_epochs_jax(model, x_batches, y_batches, epochs):
     return {name: np.asarray(values) for name, values in history.items()}
 
 
+# Compiling a step takes seconds to tens of seconds; shorter trainings finish sooner op by op.
+COMPILE_FROM_STEPS = 3000
+
+
 def _all_epochs_torch(model, x_batches, y_batches, epochs):
     import torch
 
-    from lstm_lab.training.states import reset_rnn_states, stateful_layers
+    from lstm_lab.training.states import reset_rnn_states
+    from lstm_lab.training.torch_step import TrainingStep
 
-    trainable = model.trainable_variables
-    states = [variable for layer in stateful_layers(model) for variable in layer.states]
     x_batches, y_batches = torch.as_tensor(x_batches), torch.as_tensor(y_batches)
-    history = {}
+    compiled = epochs * len(x_batches) >= COMPILE_FROM_STEPS
+    step = TrainingStep(model, x_batches[0], y_batches[0], compiled=compiled)
+    values, history = step.values(), {}
     for _ in range(epochs):
-        model.reset_metrics()
+        values = step.reset(values)
         losses = []
         for x, y in zip(x_batches, y_batches):
-            model.zero_grad()
-            # The layer's assignments to its state go to the scope, not into the tensors
-            # autograd saved; the new states are read from the scope afterwards.
-            detached = [(v, v.value.detach().clone()) for v in states]
-            with keras.StatelessScope(state_mapping=detached) as scope:
-                prediction = model(x, training=True)
-            new_states = [scope.get_current_value(v) for v in states]
-            loss = model.compute_loss(x, y, prediction, training=True)
-            loss.backward()
-            with torch.no_grad():
-                model.optimizer.apply([v.value.grad for v in trainable], trainable)
-                for variable, value in zip(states, new_states):
-                    variable.assign(value.detach())
-                logs = model.compute_metrics(x, y, prediction.detach())
-            losses.append(float(loss.detach()))
-        reset_rnn_states(model)
+            values, loss = step(values, x, y)
+            losses.append(loss)
         # fit's "loss" is the mean over the epoch's (equal-sized) batches.
-        logs = {
-            "loss": float(np.mean(losses)),
-            **{k: float(v) for k, v in logs.items() if k != "loss"},
-        }
+        logs = {"loss": float(torch.stack(losses).double().mean())}
+        logs.update({k: float(v) for k, v in step.metrics_result(values).items() if k != "loss"})
         for name, value in logs.items():
             history.setdefault(name, []).append(value)
+    step.assign(values)
+    reset_rnn_states(model)
     return {name: np.array(values) for name, values in history.items()}
 
 

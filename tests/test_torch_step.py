@@ -1,0 +1,118 @@
+"""lstm_lab.training.torch_step: the compiled training step takes Keras's own steps on torch."""
+
+import functools
+import importlib.util
+
+import pytest
+
+from conftest import run_result
+
+CHECK = """
+import json, sys, warnings
+import numpy as np, torch
+from lstm_lab.backend import keras
+from lstm_lab.data.alphabet import tutorial_sequence
+from lstm_lab.models.alphabet import stateful_alphabet_lstm
+from lstm_lab.training.torch_step import TrainingStep
+
+x, y = tutorial_sequence()
+x_batches = torch.as_tensor(x.reshape(25, 1, 1, 1))
+y_batches = torch.as_tensor(y.reshape(25, 1, 26))
+
+
+class Peek(keras.layers.Layer):
+    # Reads a value of its input in Python: a trace must refuse it, not freeze it.
+    def call(self, inputs):
+        return inputs * 0 if float(keras.ops.max(inputs)) > 1e9 else inputs
+
+
+def model(learning_rate=1e-3, peeking=False):
+    keras.utils.set_random_seed(3)
+    built = stateful_alphabet_lstm(units=8, batch_size=1)
+    if peeking:
+        built = keras.Sequential([keras.Input(shape=(1, 1), batch_size=1), Peek(), *built.layers])
+        built.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    built.optimizer.learning_rate = learning_rate
+    built._symbolic_build(data_batch=(x[:1], y[:1], None))
+    return built
+
+
+def train(built, compiled, epochs=4):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        step = TrainingStep(built, x_batches[0], y_batches[0], compiled=compiled)
+    values = step.values()
+    for _ in range(epochs):
+        values = step.reset(values)
+        for xb, yb in zip(x_batches, y_batches):
+            values, loss = step(values, xb, yb)
+    accuracy = float(step.metrics_result(values)["accuracy"])
+    step.assign(values)
+    return {"weights": [w.ravel().tolist() for w in built.get_weights()],
+            "op by op": step.run == step._flat_step,
+            "accuracy": accuracy, "loss": float(loss),
+            "warnings": [str(w.message) for w in caught
+                         if str(w.message).startswith("the training step")]}
+
+
+which = sys.argv[1]
+if which == "steps":
+    result = {"compiled": train(model(), True), "op by op": train(model(), False),
+              "other rate": train(model(learning_rate=2e-3), False)}
+else:  # "peeking"
+    result = {"peeking": train(model(peeking=True), True)}
+print("RESULT " + json.dumps(result))
+"""
+
+
+@functools.cache
+def run(which, **environment):
+    return run_result(CHECK, which, backend="torch", **environment)
+
+
+def gap(a, b):
+    return max(abs(p - q) for w, v in zip(a["weights"], b["weights"]) for p, q in zip(w, v))
+
+
+torch_only = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="no torch")
+
+
+@torch_only
+def test_the_compiled_step_takes_keras_steps_to_round_off():
+    # 100 batch-1 steps of the stateful alphabet model; Inductor fuses the step's arithmetic,
+    # so float32 round-off comes in another order: tolerance 1e-5 on every weight (measured
+    # 6e-8; the control below 0.11).
+    result = run("steps")
+    compiled, op_by_op = result["compiled"], result["op by op"]
+    assert not compiled["op by op"] and compiled["warnings"] == []
+    assert op_by_op["op by op"]
+    assert gap(compiled, op_by_op) <= 1e-5
+    assert compiled["accuracy"] == op_by_op["accuracy"]
+    assert abs(compiled["loss"] - op_by_op["loss"]) <= 1e-5
+    # Control: the same measure tells apart a training with another learning rate.
+    assert gap(result["other rate"], op_by_op) >= 1e-3
+
+
+@torch_only
+def test_a_value_read_while_tracing_is_refused_and_the_step_runs_op_by_op():
+    peeking = run("peeking")["peeking"]
+    assert peeking["op by op"]
+    assert len(peeking["warnings"]) == 1
+    assert peeking["warnings"][0].startswith(
+        "the training step could not be compiled (GuardOnDataDependentSymNode: Could not guard "
+        "on data-dependent expression"
+    )
+    assert peeking["warnings"][0].endswith("it runs op by op instead, slower")
+
+
+@torch_only
+def test_without_a_cpp_compiler_the_step_runs_op_by_op(tmp_path):
+    # A fresh Inductor cache, so the compiler is needed; CXX names one that is not there.
+    result = run("steps", CXX="/nonexistent/c++", TORCHINDUCTOR_CACHE_DIR=str(tmp_path))
+    compiled = result["compiled"]
+    assert compiled["op by op"]
+    assert compiled["warnings"][0].startswith(
+        "the training step could not be compiled (InductorError: InvalidCxxCompiler: No working "
+        "C++ compiler found"
+    )
+    assert gap(compiled, result["op by op"]) == 0.0
