@@ -309,6 +309,14 @@ def compare_torch_with_pytorch_and_tensorflow(x, y, epochs, seed, lab, op_by_op_
         ("the lab's torch loop, compiling included", lab_seconds),
     ]:
         print(f"{name:44s} {seconds:8.2f} {seconds / tensorflow_seconds:12.2f}x", flush=True)
+    from torch._dynamo.utils import counters
+
+    cache = counters["inductor"]
+    print(
+        f"Inductor's on-disk cache in this process: {cache['fxgraph_cache_hit']} hit(s), "
+        f"{cache['fxgraph_cache_miss']} miss(es); a miss compiles anew (tens of seconds), "
+        "the lab's first run above included"
+    )
     print(
         f"the lab's compiled step's weights against its step op by op's, same start: max "
         f"difference {compiled_difference:.3g} (tolerance {TORCH_WEIGHT_TOLERANCE:g})"
