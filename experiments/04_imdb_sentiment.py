@@ -27,7 +27,7 @@ from lstm_lab.data import imdb
 from lstm_lab.errors import DataUnavailable
 from lstm_lab.experiment import Experiment, fingerprint, run
 from lstm_lab.models.baselines import tfidf_logistic_regression
-from lstm_lab.models.imdb import imdb_sentiment_lstm
+from lstm_lab.models.imdb import how_the_model_trains, imdb_sentiment_lstm
 from lstm_lab.report.figures import training_curves
 from lstm_lab.report.markdown import markdown_table
 from lstm_lab.training.backup import fit_with_backup
@@ -188,16 +188,8 @@ def main(argv=None):
     report.note("The post validates on the test set (validation_data=(x_test, y_test)); here "
                 "validation comes from the last 20 % of the training reviews and the test set is "
                 "used once.")
-    report.note("Training takes the same steps as plain fit, faster (lstm_lab.models.imdb): the "
-                "LSTM is a ProjectedInputLSTM, Keras's LSTM with the same weights that multiplies "
-                "all 80 inputs by its kernel in one product before its loop, and training is "
-                "compiled with XLA, 25 batches per call (on TensorFlow and JAX); on torch its loop "
-                "runs in PyTorch's fused LSTM kernel. "
-                "benchmarks/bench_imdb_epoch.py times it against plain fit and PyTorch.")
-    if BACKEND == "torch":
-        report.note("On torch Adam's update runs in PyTorch's fused Adam kernel "
-                    "(lstm_lab.training.fused_adam): Keras's Adam, the same steps to float32 "
-                    "round-off.")
+    for note in how_the_model_trains(BACKEND):
+        report.note(note)
     return lab.finish()
 
 

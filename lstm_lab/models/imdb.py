@@ -43,3 +43,22 @@ def imdb_sentiment_lstm(
     optimizer = adam() if fast else "adam"
     model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"], **speed)
     return model
+
+
+# How imdb_sentiment_lstm(fast=True) trains, for the report of the experiment that uses it.
+FAST_PATH_NOTE = (
+    "Training takes the same steps as plain fit, faster (lstm_lab.models.imdb): the LSTM is a "
+    "ProjectedInputLSTM, Keras's LSTM with the same weights that multiplies all 80 inputs by its "
+    "kernel in one product before its loop, and training is compiled with XLA, 25 batches per "
+    "call (on TensorFlow and JAX); on torch its loop runs in PyTorch's fused LSTM kernel. "
+    "benchmarks/bench_imdb_epoch.py times it against plain fit and PyTorch."
+)
+FUSED_ADAM_NOTE = (
+    "On torch Adam's update runs in PyTorch's fused Adam kernel (lstm_lab.training.fused_adam): "
+    "Keras's Adam, the same steps to float32 round-off."
+)
+
+
+def how_the_model_trains(backend):
+    """The report notes on how :func:`imdb_sentiment_lstm` trains on ``backend``."""
+    return [FAST_PATH_NOTE] + ([FUSED_ADAM_NOTE] if backend == "torch" else [])
