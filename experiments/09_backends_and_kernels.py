@@ -178,7 +178,7 @@ def main(argv=None):
         paths = saved_state.save_trained_model(folder, seed=lab.seed_for("K3-09 model"))
         optimizers = {name: saved_state.saved_optimizer(paths[name])
                       for name in ("trained", "untrained", "uncompiled")}
-        reloads = {backend: saved_state.reload_on(paths, backend) for backend in BACKENDS}
+        reloads = saved_state.reload_on_each(paths, BACKENDS)
     missing = {b: r["not run"] for b, r in reloads.items() if "not run" in r}
     others = [b for b in BACKENDS if b not in missing]  # an environment may lack a backend
 

@@ -13,6 +13,7 @@ import json
 import sys
 import warnings
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -186,6 +187,15 @@ def reload_on(paths, backend, timeout=300):
         )
         for model in models
     }
+
+
+def reload_on_each(paths, backends):
+    """:func:`reload_on` for each of ``backends``, ``{backend: answers}``: the fresh
+    processes start together, since each spends its first seconds importing a framework."""
+    with ThreadPoolExecutor(max_workers=len(backends)) as pool:
+        others = {b: pool.submit(reload_on, paths, b) for b in backends if b != BACKEND}
+        here = reload_on(paths, BACKEND) if BACKEND in backends else None
+        return {b: here if b == BACKEND else others[b].result() for b in backends}
 
 
 def _reload(predictions, model_path):
