@@ -13,6 +13,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Several xdist workers share the cores: each test's processes keep to one thread per library,
+# as `run all --jobs 2` runs its scripts, so that four threads do not fight over two cores.
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    from lstm_lab.runners.local import thread_limits
+
+    os.environ.update(thread_limits(1))
+
+# The modules that take minutes start first (each stays in one worker, `--dist loadfile`), so
+# that the other worker takes the short ones meanwhile.
+LONGEST_FIRST = ("test_backends", "test_experiment_04", "test_sweep")
+
 # What starts a process: these helpers, subprocess, and the runners behind the command line.
 STARTS_A_PROCESS = (
     r"\b(run_python|run_result|run_quick|run_offline|run_json|subprocess\.|imdb_quick_run)\b"
@@ -43,7 +54,10 @@ def _source(function):
 
 def pytest_collection_modifyitems(config, items):
     """Mark ``slow`` every test that starts a process, itself or through a fixture (found in
-    their source), and every test a module lists in ``SLOW`` (those that train for long)."""
+    their source), and every test a module lists in ``SLOW`` (those that train for long).
+    Put the modules of ``LONGEST_FIRST`` first."""
+    first = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: first.get(item.module.__name__, len(first)))  # stable
     patterns = {}
     for item in items:
         module = item.module

@@ -50,7 +50,8 @@ def test_jobs_is_taken_anywhere_among_the_options(capsys):
         assert "argument --jobs" in capsys.readouterr().err
 
 
-def test_thread_limits_hold_every_library_to_one_thread():
+def test_thread_limits_hold_every_library_to_one_thread(monkeypatch):
+    monkeypatch.delenv("XLA_FLAGS", raising=False)  # the suite's own limits (conftest.py)
     limits = thread_limits(1)
     assert limits["TF_NUM_INTRAOP_THREADS"] == limits["OMP_NUM_THREADS"] == "1"
     assert "intra_op_parallelism_threads=1" in limits["XLA_FLAGS"]
