@@ -1,106 +1,17 @@
-"""Faults: interrupted and killed runs resume to the same numbers, a write killed half-way
-leaves a usable results directory, and concurrent writers never corrupt it."""
+"""Faults: a write killed half-way leaves a usable results directory, concurrent writers
+never corrupt it, and an interrupt stops a run before it writes. (Interrupted and killed
+trainings resuming to the same numbers: tests/test_experiment_04.py.)"""
 
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
-
-import pytest
 
 from lstm_lab.report.index import publish
 from lstm_lab.results.layout import read_metrics, runs_in
 
-from conftest import ROOT, imdb_options, run_quick
-
-IMDB = "04_imdb_sentiment"
-
-
-def start_quick_imdb(results_dir, *options):
-    command = [sys.executable, f"experiments/{IMDB}.py", "--profile", "quick"]
-    command += ["--results-dir", str(results_dir), *imdb_options(), *options]
-    # SIGINT back to its default, so Python turns it into KeyboardInterrupt even where the test
-    # runner was started in the background (which makes a shell ignore SIGINT in children).
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-
-
-def wait_for(path, process, timeout=240):
-    """Wait until ``path`` exists (an epoch has been recorded), while ``process`` runs."""
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert process.poll() is None, "the run ended before it could be interrupted"
-        assert time.monotonic() < deadline, f"{path} did not appear within {timeout} s"
-        time.sleep(0.2)
-
-
-def comparable(results_dir):
-    """metrics.json without what must differ between two runs (wall time, command, run id)."""
-    data = json.loads((results_dir / IMDB / "metrics.json").read_text())
-    return {k: v for k, v in data.items() if k not in ("wall_seconds", "command", "run_id")}
-
-
-@pytest.fixture
-def uninterrupted(imdb_quick_run):
-    result, folder = imdb_quick_run
-    assert result.returncode == 0, result.stderr
-    return comparable(folder.parent)
-
-
-@pytest.mark.parametrize(
-    "how, side",
-    [(signal.SIGINT, "pre"), (signal.SIGKILL, "post")],
-    ids=["SIGINT during the first side", "SIGKILL during the second side"],
-)
-def test_an_interrupted_run_resumes_to_the_same_metrics(uninterrupted, tmp_path, how, side):
-    results_dir = tmp_path / "results"
-    process = start_quick_imdb(results_dir)
-    wait_for(results_dir / f".{IMDB}.backup-{side}" / "current.json", process)
-    process.send_signal(how)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode != 0
-    if how == signal.SIGINT:
-        assert process.returncode == 130 and b"interrupted: no results were written" in stderr
-    assert not (results_dir / IMDB).exists()  # nothing half-written
-
-    result, _ = run_quick(IMDB, results_dir, *imdb_options())
-    assert result.returncode == 0, result.stderr
-    assert "resuming after epoch 1" in result.stdout
-    if side == "post":  # the first side had finished: it is not trained again
-        assert "reusing the training finished earlier" in result.stdout
-    assert comparable(results_dir) == uninterrupted
-    assert not list(results_dir.glob(f".{IMDB}.backup-*"))  # removed with the report written
-
-
-def test_a_backup_of_another_run_is_not_resumed(tmp_path):
-    results_dir = tmp_path / "results"
-    backup = results_dir / f".{IMDB}.backup-pre"
-    process = start_quick_imdb(results_dir)
-    wait_for(backup / "current.json", process)
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=120)
-
-    # Another seed: the backup is removed, and the run trains afresh (its own first epoch is
-    # recorded under its own identity); that is all this test needs to see of it.
-    other = start_quick_imdb(results_dir, "--seed", "8")
-    printed = []
-    for line in other.stdout:
-        printed.append(line.decode())
-        if "starting afresh" in printed[-1]:
-            break
-    assert "holds a backup of another run (other seed): removed, starting afresh" in printed[-1]
-    wait_for(backup / "current.json", other)
-    other.kill()
-    printed.append(other.communicate(timeout=120)[0].decode())
-    assert "resuming" not in "".join(printed)
-    assert json.loads((backup / "run.json").read_text())["seed"] == 8
+from conftest import ROOT
 
 
 def slow_writer_script(results_dir):
