@@ -34,6 +34,9 @@ else:  # pragma: no cover - Python 3.10
 LIST_FILE = ENVIRONMENTS_FILE
 CACHE_VARIABLE = "LSTM_LAB_ENVS"  # where the environments are built (default below)
 DESCRIPTION_FILE = "lstm-lab-environment.json"  # what an environment holds, written last
+# uv writes no .pyc files unless told to, and where Python may not write them either
+# (PYTHONDONTWRITEBYTECODE, a read-only cache) every run compiles the backends' sources anew.
+UV_INSTALL_OPTIONS = ("--compile-bytecode",)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ def constraints_for(environment, constraints_text):
 
 def folder(environment, constraints_text=None, python=None):
     """The environment's folder in the cache: ``keras-<name>-<hash>``, the hash of its entry,
-    the constraints and the Python version, so that any change gives a new folder."""
+    the constraints, the Python version and how uv installs, so that any change gives a new
+    folder."""
     if constraints_text is None:
         constraints_text = (project_root() / CONSTRAINTS_FILE).read_text()
     python = python or f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -151,6 +155,7 @@ def folder(environment, constraints_text=None, python=None):
                 requirements(environment),
                 constraints_text,
                 python,
+                UV_INSTALL_OPTIONS,
             ]  # fmt: skip
         ).encode()
     ).hexdigest()[:12]
@@ -228,8 +233,9 @@ def _uv_install(environment, staging, constraints_text):
     try:
         for command in (
             [*uv, "venv", "--quiet", "--python", sys.executable, str(staging)],
-            [*uv, "pip", "install", "--quiet", "--python", str(interpreter(staging)), *links,
-             "--constraint", str(constraints), *requirements(environment)],
+            [*uv, "pip", "install", "--quiet", *UV_INSTALL_OPTIONS, "--python",
+             str(interpreter(staging)), *links, "--constraint", str(constraints),
+             *requirements(environment)],
         ):  # fmt: skip
             finished = subprocess.run(command, capture_output=True, text=True)
             if finished.returncode != 0:
