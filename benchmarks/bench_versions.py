@@ -12,7 +12,7 @@ against one after another, in one run.
 Both write to temporary folders; the project's results/ and environment cache are untouched.
 Target: the quick profile of every experiment in every Keras environment across the backends
 within 60 minutes on 2 cores with ``--jobs 2`` and a warm cache, and a new environment in
-seconds.
+under a minute (linked from uv's cache, its bytecode compiled).
 
     python benchmarks/bench_versions.py --data-dir ../shared/data --once   # the whole matrix
     python benchmarks/bench_versions.py --experiments 01 03 --keras NAME [NAME ...]
