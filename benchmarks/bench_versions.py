@@ -10,6 +10,8 @@ against one after another, in one run.
    N``), then one after another (``--once``: side by side only). A line per finished run.
 
 Both write to temporary folders; the project's results/ and environment cache are untouched.
+JAX's and Inductor's on-disk compilation caches start empty for each pass, as on a
+machine's first matrix: its runs fill them as they go.
 Target: the quick profile of every experiment in every Keras environment across the backends
 within 60 minutes on 2 cores with ``--jobs 2`` and a warm cache, and a new environment in
 under a minute (linked from uv's cache, its bytecode compiled).
@@ -70,6 +72,8 @@ class RunEnds:
 
 def matrix_seconds(chosen, backends, scripts, options, jobs, results):
     pythons = {e.name: environments.build(e, progress=lambda line: None) for e in chosen}
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = str(results / "jax-cache")  # empty: a first pass
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(results / "inductor-cache")
     cells = versions.commands(chosen, backends, scripts, results, options, pythons)
     started = time.perf_counter()
     from lstm_lab.runners.local import run_commands
@@ -109,7 +113,10 @@ def main():
         folder = Path(folder)
         if args.cold_cache:
             os.environ["UV_CACHE_DIR"] = str(folder / "uv-cache")
-        print(f"environments ({'empty' if args.cold_cache else 'warm'} uv package cache):")
+        print(
+            f"environments ({'empty' if args.cold_cache else 'warm'} uv package cache; "
+            "JAX's and Inductor's compilation caches empty):"
+        )
         times = build_times(chosen, folder / "envs")
         print(
             f"matrix: quick profile of {', '.join(args.experiments)} in "

@@ -23,6 +23,7 @@ BACKENDS = ("tensorflow", "jax", "torch")  # the Keras 3 backends the lab runs o
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ENVIRONMENTS_FILE = "environments.toml"  # the Keras environments the lab measures in
 CONSTRAINTS_FILE = "constraints.txt"  # the README's install, pinned
+CACHE_HOME = Path.home() / ".cache" / "lstm-lab"  # what the lab builds once per machine
 
 
 def project_root():

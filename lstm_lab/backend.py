@@ -27,7 +27,7 @@ import sys
 import tempfile
 import types
 
-from lstm_lab import BACKENDS
+from lstm_lab import BACKENDS, CACHE_HOME
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # still honoured by some messages
 
@@ -123,6 +123,14 @@ if BACKEND not in BACKENDS:
     )
     sys.exit(2)
 os.environ["KERAS_BACKEND"] = BACKEND
+if BACKEND == "jax":
+    # Keras on JAX compiles every eager op and every layer's loop with XLA, in every process:
+    # JAX's on-disk cache lets later runs, and the processes they start, load them instead.
+    os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(CACHE_HOME / "jax"))
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    # A size limit makes JAX lock the cache while it reads or writes an entry, which
+    # processes running side by side need.
+    os.environ.setdefault("JAX_COMPILATION_CACHE_MAX_SIZE", str(2**30))
 _PACKAGE = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[BACKEND]
 if importlib.util.find_spec(_PACKAGE) is None:
     print(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from lstm_lab import CONSTRAINTS_FILE, ENVIRONMENTS_FILE, project_root
+from lstm_lab import CACHE_HOME, CONSTRAINTS_FILE, ENVIRONMENTS_FILE, project_root
 from lstm_lab.errors import BadInput
 
 if sys.version_info >= (3, 11):
@@ -110,7 +110,7 @@ def find(name, environments=None):
 def cache_root():
     """Where environments are built: ``$LSTM_LAB_ENVS``, else ``~/.cache/lstm-lab/envs``."""
     configured = os.environ.get(CACHE_VARIABLE)
-    return Path(configured) if configured else Path.home() / ".cache" / "lstm-lab" / "envs"
+    return Path(configured) if configured else CACHE_HOME / "envs"
 
 
 def requirements(environment, pyproject=None):
