@@ -1,10 +1,7 @@
 """FusedSimpleRNN gives what keras.layers.SimpleRNN gives: on torch from PyTorch's kernel."""
 
-import os
-import subprocess
-import sys
-
 import numpy as np
+from torch_kernels import run_on_torch
 
 from lstm_lab.backend import keras, to_numpy
 from lstm_lab.models.fused_simple_rnn import FusedSimpleRNN
@@ -31,26 +28,17 @@ for options in ({}, {"return_sequences": True, "return_state": True}, {"use_bias
     weights = [rng.normal(scale=0.5, size=shape).astype("float32") for shape in shapes]
     for layer in layers:
         layer.set_weights(weights)
-    outputs, gradients = [], []
-    for layer in layers:
-        inputs = torch.tensor(x, requires_grad=True)
-        if options.get("stateful"):
-            layer.reset_state()
-            layer(x)  # the second call starts from the state the first left
-            # as the lab's torch loop trains a stateful layer: the state's update to a scope
-            state = [(v, v.value.detach().clone()) for v in layer.states]
-            with keras.StatelessScope(state_mapping=state):
-                out = layer(inputs)
-        else:
-            out = layer(inputs)
-        out = out if isinstance(out, (list, tuple)) else [out]
-        outputs.append([o.detach().numpy() for o in out])
-        sum((o * o).sum() for o in out).backward()
-        weights = [v.value.grad.numpy() for v in layer.trainable_variables]
-        gradients.append([inputs.grad.numpy(), *weights])
-    forward = max(float(np.abs(a - b).max()) for a, b in zip(*outputs))
-    relative = [float(np.abs(a - b).max() / np.abs(a).max()) for a, b in zip(*gradients)]
-    backward = max(relative)
+    def call(layer, inputs):
+        if not options.get("stateful"):
+            return layer(inputs)
+        layer.reset_state()
+        layer(x)  # the second call starts from the state the first left
+        # as the lab's torch loop trains a stateful layer: the state's update to a scope
+        state = [(v, v.value.detach().clone()) for v in layer.states]
+        with keras.StatelessScope(state_mapping=state):
+            return layer(inputs)
+
+    forward, backward = differences(*(outputs_and_gradients(l, x, call) for l in layers))
     print(options, forward, backward)
     assert forward <= 1e-6 and backward <= 1e-5, (options, forward, backward)
 assert len(used) >= 5, used  # every option set's fused layer ran the kernel
@@ -67,11 +55,7 @@ def test_on_torch_the_fused_kernel_gives_keras_outputs_and_gradients():
     """Outputs within 1e-6 of Keras's loop, gradients within 1e-5 of their largest entry
     (float32 round-off of another order), a stateful layer's included; Keras's loop where
     the kernel's equations are not Keras's."""
-    environment = {**os.environ, "KERAS_BACKEND": "torch"}
-    result = subprocess.run(
-        [sys.executable, "-c", TORCH_CHECK], capture_output=True, text=True, env=environment
-    )
-    assert result.returncode == 0 and result.stdout.endswith("ok\n"), result.stderr[-2000:]
+    run_on_torch(TORCH_CHECK)
 
 
 def test_elsewhere_it_is_keras_simple_rnn_and_saves_as_itself(tmp_path):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from torch_kernels import run_on_torch
 
 from lstm_lab.backend import keras, to_numpy
 from lstm_lab.models.projected_lstm import ProjectedInputLSTM
@@ -92,23 +93,15 @@ for options in ({}, {"return_sequences": True, "return_state": True}, {"use_bias
         layers.append(layer(5, **options))
         layers[-1](x)
     layers[1].set_weights(layers[0].get_weights())
-    outputs, gradients = [], []
-    for layer in layers:
-        if options.get("stateful"):
+    if options.get("stateful"):  # outputs only: Keras's own loop cannot take gradients there
+        outputs = []  # (the finding stateful_fit_raises)
+        for layer in layers:
             layer.reset_state()
             layer(x)  # the second call starts from the state the first left
-        inputs = torch.tensor(x, requires_grad=True)
-        out = layer(inputs)
-        out = out if isinstance(out, (list, tuple)) else [out]
-        outputs.append([o.detach().numpy() for o in out])
-        if options.get("stateful"):  # Keras's own loop cannot: the finding stateful_fit_raises
-            continue
-        sum((o * o).sum() for o in out).backward()
-        weights = [v.value.grad.numpy() for v in layer.trainable_variables]
-        gradients.append([inputs.grad.numpy(), *weights])
-    forward = max(float(np.abs(a - b).max()) for a, b in zip(*outputs))
-    relative = [float(np.abs(a - b).max() / np.abs(a).max()) for a, b in zip(*gradients)]
-    backward = max(relative, default=0.0)
+            outputs.append(layer(torch.tensor(x)).detach().numpy())
+        forward, backward = float(np.abs(outputs[0] - outputs[1]).max()), 0.0
+    else:
+        forward, backward = differences(*(outputs_and_gradients(layer, x) for layer in layers))
     print(options, forward, backward)
     assert forward <= 1e-6 and backward <= 1e-5, (options, forward, backward)
 assert len(used) >= 4
@@ -119,12 +112,55 @@ print("ok")
 def test_on_torch_the_fused_kernel_gives_keras_outputs_and_gradients():
     """On torch the layer runs PyTorch's LSTM kernel: outputs within 1e-6 of Keras's loop,
     gradients within 1e-5 of their largest entry (float32 round-off of another order)."""
-    import os
-    import subprocess
-    import sys
+    run_on_torch(TORCH_CHECK)
 
-    environment = {**os.environ, "KERAS_BACKEND": "torch"}
-    result = subprocess.run(
-        [sys.executable, "-c", TORCH_CHECK], capture_output=True, text=True, env=environment
-    )
-    assert result.returncode == 0 and result.stdout.endswith("ok\n"), result.stderr[-2000:]
+
+MASKED_CHECK = """
+import numpy as np, torch
+from lstm_lab.backend import keras
+from lstm_lab.models.projected_lstm import ProjectedInputLSTM
+
+used = []
+packed = ProjectedInputLSTM._packed_lstm
+ProjectedInputLSTM._packed_lstm = lambda self, *a: used.append(1) or packed(self, *a)
+rng = np.random.default_rng(0)
+x = rng.normal(size=(5, 7, 3)).astype("float32")
+# post-padded, pre-padded, gaps, nothing unmasked, nothing masked
+mask = np.array([[1, 1, 1, 0, 0, 0, 0], [0, 0, 1, 1, 1, 1, 1], [1, 0, 1, 0, 1, 0, 1],
+                 [0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1]], dtype=bool)
+initial = [rng.normal(size=(5, 4)).astype("float32") for _ in range(2)]
+sequences = {"return_sequences": True, "return_state": True}
+for options in ({}, sequences, {**sequences, "go_backwards": True},
+                {**sequences, "zero_output_for_mask": True},
+                {**sequences, "go_backwards": True, "zero_output_for_mask": True},
+                {**sequences, "use_bias": False}, {"bidirectional": True}):
+    layers = []
+    for layer in (keras.layers.LSTM, ProjectedInputLSTM):
+        keras.utils.set_random_seed(0)
+        if options.get("bidirectional"):
+            layers.append(keras.layers.Bidirectional(layer(4, return_sequences=True)))
+        else:
+            layers.append(layer(4, **options))
+        layers[-1](x)
+    layers[1].set_weights(layers[0].get_weights())
+    given = {} if options.get("bidirectional") else {
+        "initial_state": [torch.tensor(s) for s in initial]}
+    masked = lambda layer, inputs: layer(inputs, mask=torch.tensor(mask), **given)
+    runs = [outputs_and_gradients(layer, x, masked) for layer in layers]
+    forward, backward = differences(*runs)
+    # the control: the fused layer without the mask is far from Keras's masked loop
+    unmasked = outputs_and_gradients(layers[1], x, lambda layer, inputs: layer(inputs, **given))
+    far = min(float(np.abs(a - b).max()) for a, b in zip(runs[0][0], unmasked[0]))
+    print(options, forward, backward, far)
+    assert forward <= 1e-6 and backward <= 1e-5 and far > 0.01, options
+assert len(used) >= 8
+print("ok")
+"""
+
+
+def test_on_torch_the_fused_kernel_takes_keras_masks():
+    """Behind a mask (post- or pre-padded, with gaps, or with no step at all), reversed, with
+    ``zero_output_for_mask`` and in a Bidirectional wrapper, the layer's PyTorch kernel gives
+    Keras's masked loop: outputs within 1e-6, gradients within 1e-5 of their largest entry;
+    without the mask its outputs are more than 0.01 away (the mask is what is tested)."""
+    run_on_torch(MASKED_CHECK)

@@ -18,8 +18,8 @@ class ProjectedInputLSTM(keras.layers.LSTM):
 
     On torch the whole loop runs in PyTorch's own LSTM kernel (``torch._VF.lstm``, which
     Keras itself calls on a GPU, and which on a CPU also projects the inputs first) where its
-    equations are Keras's: tanh and sigmoid, no mask, read forwards. Its outputs and gradients
-    differ from Keras's loop by float32 round-off.
+    equations are Keras's (tanh and sigmoid), reversed or behind a mask too. Its outputs and
+    gradients differ from Keras's loop by float32 round-off.
 
     Where Keras would use cuDNN (a GPU), or with dropout, Keras's own loop runs unchanged.
     """
@@ -32,8 +32,8 @@ class ProjectedInputLSTM(keras.layers.LSTM):
         ops = keras.ops
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
-        if BACKEND == "torch" and self._torch_kernel_applies(mask):
-            return self._torch_kernel_loop(sequences, initial_state)
+        if BACKEND == "torch" and self._torch_kernel_applies():
+            return self._torch_kernel_loop(sequences, initial_state, mask)
         cell = self.cell
         projected = ops.matmul(sequences, cell.kernel)
 
@@ -62,36 +62,88 @@ class ProjectedInputLSTM(keras.layers.LSTM):
             return_all_outputs=self.return_sequences,
         )
 
-    def _torch_kernel_applies(self, mask):
+    def _torch_kernel_applies(self):
         """Whether PyTorch's LSTM kernel computes what Keras's loop would: it knows only tanh
-        and sigmoid, no mask, and reads the steps forwards."""
+        and sigmoid."""
         cell = self.cell
         return (
-            mask is None
-            and not self.go_backwards
-            and getattr(cell.activation, "__name__", "") == "tanh"
+            getattr(cell.activation, "__name__", "") == "tanh"
             and getattr(cell.recurrent_activation, "__name__", "") == "sigmoid"
         )
 
-    def _torch_kernel_loop(self, sequences, initial_state):
+    def _torch_kernel_loop(self, sequences, initial_state, mask=None):
         """``(last output, outputs, [h, c])`` as Keras's loop returns them, from
         ``torch._VF.lstm`` with this layer's weights (PyTorch's gate order is Keras's: input,
-        forget, cell, output)."""
+        forget, cell, output).
+
+        Keras's loop reads a reversed layer's steps last to first and returns its outputs in
+        that order, so those steps are flipped first. Behind a mask, Keras skips a masked step:
+        the states stay, the output repeats the last unmasked one (zeros before the first, or
+        at every masked step with ``zero_output_for_mask``). The same, fused: each row's
+        unmasked steps, in order, go through PyTorch's kernel as a packed sequence of their
+        length, whose outputs are then spread back over the masked steps."""
         import torch
 
         cell = self.cell
         tensor = keras.ops.convert_to_tensor
+        x = tensor(sequences)
         # copies: a stateful layer's states are written in place after the call
-        h, c = (torch.clone(tensor(state)).unsqueeze(0) for state in initial_state)
+        h0, c0 = (torch.clone(tensor(state)).unsqueeze(0) for state in initial_state)
         weights = [tensor(cell.kernel).T.contiguous(), tensor(cell.recurrent_kernel).T.contiguous()]
         if cell.use_bias:
             bias = tensor(cell.bias)
             weights += [bias, torch.zeros_like(bias)]  # Keras has one bias, PyTorch two
-        outputs, h, c = torch._VF.lstm(
-            tensor(sequences), (h, c), weights, cell.use_bias, 1, 0.0, False, False, True
-        )  # one layer, no dropout, not training (dropout only), one direction, batch first
+        if self.go_backwards:
+            x = torch.flip(x, [1])
+            mask = None if mask is None else torch.flip(tensor(mask), [1])
+        if mask is None:
+            outputs, h, c = torch._VF.lstm(
+                x, (h0, c0), weights, cell.use_bias, 1, 0.0, False, False, True
+            )  # one layer, no dropout, not training (dropout only), one direction, batch first
+        else:
+            outputs, h, c = self._packed_lstm(x, tensor(mask).bool(), h0, c0, weights)
         last = outputs[:, -1]
         return last, outputs if self.return_sequences else last.unsqueeze(1), [h[0], c[0]]
+
+    def _packed_lstm(self, x, mask, h0, c0, weights):
+        """The kernel over each row's unmasked steps of ``x`` (batch first), with Keras's
+        outputs at the masked ones and the states after each row's last unmasked step."""
+        import torch
+        from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+        lengths = mask.sum(1)
+        # a stable sort of each row's steps, unmasked first, keeps their order
+        order = torch.argsort((~mask).to(torch.int8), dim=1, stable=True)
+        kept = torch.gather(x, 1, order.unsqueeze(-1).expand_as(x))
+        packed = pack_padded_sequence(  # a row with no step is run on one and then ignored
+            kept, lengths.clamp(min=1).cpu(), batch_first=True, enforce_sorted=False
+        )
+        hidden = tuple(s.index_select(1, packed.sorted_indices) for s in (h0, c0))
+        data, h, c = torch._VF.lstm(
+            packed.data,
+            packed.batch_sizes,
+            hidden,
+            weights,
+            bool(len(weights) > 2),
+            1,
+            0.0,
+            False,
+            False,
+        )  # one layer, no dropout, not training (dropout only), one direction
+        h, c = (s.index_select(1, packed.unsorted_indices) for s in (h, c))
+        empty = (lengths == 0).view(1, -1, 1)
+        h, c = torch.where(empty, h0, h), torch.where(empty, c0, c)
+        steps = x.shape[1]
+        unmasked, _ = pad_packed_sequence(
+            packed._replace(data=data), batch_first=True, total_length=steps
+        )
+        # each step's output is that of the last unmasked step up to it (-1: none yet)
+        latest = torch.cumsum(mask.to(torch.int64), dim=1) - 1
+        outputs = torch.gather(
+            unmasked, 1, latest.clamp(min=0).unsqueeze(-1).expand(-1, -1, unmasked.shape[-1])
+        )
+        shown = mask if self.zero_output_for_mask else latest >= 0
+        return torch.where(shown.unsqueeze(-1), outputs, torch.zeros_like(outputs)), h, c
 
     def _cudnn_may_apply(self):
         """Whether Keras's own inner loop would try cuDNN: then it is left to Keras."""
