@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lstm_lab.backend import keras, to_numpy
+from lstm_lab.backend import BACKEND, keras, to_numpy
 
 HEADS = ("per-token", "last step", "mean-pooled", "bidirectional")
 
@@ -14,6 +14,7 @@ def sequence_regressor(
     hidden=6,
     activation="relu",
     learning_rate=1e-3,
+    fast=False,
 ):
     """Embedding -> LSTM -> Dense(1): ``head`` says what the Dense layer sees.
 
@@ -23,20 +24,28 @@ def sequence_regressor(
     - "bidirectional": the final h of a forward and a backward LSTM, concatenated.
     Id 0 is padding and masked. ``activation`` is the head's: "relu" as in source C000, or
     None (linear), the usual choice for regression.
+
+    ``fast=True`` on torch makes the LSTM a
+    :class:`~lstm_lab.models.projected_lstm.ProjectedInputLSTM`, Keras's LSTM with the same
+    weights whose masked loop runs in PyTorch's fused LSTM kernel, since Keras's torch LSTM
+    on a CPU loops over the steps in Python.
     """
+    from lstm_lab.models.projected_lstm import ProjectedInputLSTM  # defining it imports Keras
+
+    lstm = ProjectedInputLSTM if fast and BACKEND == "torch" else keras.layers.LSTM
     inputs = keras.Input(shape=(None,), dtype="int32", name="tokens")
     x = keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="embedding")(
         inputs
     )
     if head == "per-token":
-        x = keras.layers.LSTM(hidden, return_sequences=True, name="lstm")(x)
+        x = lstm(hidden, return_sequences=True, name="lstm")(x)
     elif head == "last step":
-        x = keras.layers.LSTM(hidden, name="lstm")(x)
+        x = lstm(hidden, name="lstm")(x)
     elif head == "mean-pooled":
-        x = keras.layers.LSTM(hidden, return_sequences=True, name="lstm")(x)
+        x = lstm(hidden, return_sequences=True, name="lstm")(x)
         x = keras.layers.GlobalAveragePooling1D()(x)
     elif head == "bidirectional":
-        x = keras.layers.Bidirectional(keras.layers.LSTM(hidden), name="lstm")(x)
+        x = keras.layers.Bidirectional(lstm(hidden), name="lstm")(x)
     else:
         raise ValueError(f"head must be one of {HEADS}, not {head!r}")
     outputs = keras.layers.Dense(1, activation=activation, name="score")(x)
@@ -65,10 +74,17 @@ def test_mse_on_generated_task(
     """Train a linear ``head`` regressor (embedding 16, LSTM 16, Adam 0.01) on the first
     ``train_rows`` sentences of :func:`lstm_lab.data.sentences.generated_task` and return its
     MSE on the rest. A per-token model trains on the score at every token and is read at
-    the sentence's last real token. ``vocabulary_size`` counts the padding id 0."""
+    the sentence's last real token. ``vocabulary_size`` counts the padding id 0. Built
+    ``fast`` (the same model, its LSTM fused on torch)."""
     keras.utils.set_random_seed(seed)
     model = sequence_regressor(
-        vocabulary_size, head, embedding_dim=16, hidden=16, activation=None, learning_rate=0.01
+        vocabulary_size,
+        head,
+        embedding_dim=16,
+        hidden=16,
+        activation=None,
+        learning_rate=0.01,
+        fast=True,
     )
     y = np.repeat(scores[:, :, None], ids.shape[1], axis=1) if head == "per-token" else scores
     model.fit(ids[:train_rows], y[:train_rows], batch_size=32, epochs=epochs, verbose=0)
