@@ -88,8 +88,10 @@ def sweep_one(args, keras):
     from lstm_lab.report.index import write_index
     from lstm_lab.results.layout import sweep_dir as sweep_folder
     from lstm_lab.runners import sweep, sweep_report
+    from lstm_lab.runners.discover import declared_settings
 
-    chosen = [script.stem for script in chosen_experiments(args)]
+    scripts = chosen_experiments(args)
+    chosen = [script.stem for script in scripts]
     if args.cpus_per_cell <= 0:
         raise BadInput(f"--cpus-per-cell {args.cpus_per_cell}: give a positive number")
     if args.cpus is not None and (args.cpus < 1 or args.address):
@@ -100,7 +102,8 @@ def sweep_one(args, keras):
     if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
         raise BadInput(f"--name {name!r}: use letters, digits, - and _ only")
     sweep_dir = sweep_folder(args.results_dir, name)
-    cells = sweep.grid(chosen, args.backends, seeds, args.profile, keras)
+    settings = {script.stem: declared_settings(script, args.profile) for script in scripts}
+    cells = sweep.grid(chosen, args.backends, seeds, args.profile, keras, settings)
     print(f"sweep {name}: {len(cells)} cells -> {sweep_dir}", flush=True)
     started = time.perf_counter()
     counts = sweep.run_sweep(

@@ -17,6 +17,21 @@ def find_experiments(experiments_dir):
     return {script.name[:2]: script for script in scripts}
 
 
+def declared_settings(script, profile):
+    """The settings ``script`` declares for ``profile`` in its ``PROFILES`` literal, as a run
+    records them in its metrics; None where they are not a literal (they name a module's
+    value, say) or not declared."""
+    for node in ast.parse(script.read_text()).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "PROFILES" for target in node.targets
+        ):
+            try:
+                return ast.literal_eval(node.value).get(profile)
+            except ValueError:
+                return None
+    return None
+
+
 def first_docstring_line(script):
     doc = ast.get_docstring(ast.parse(script.read_text()))
     return doc.strip().splitlines()[0] if doc else ""

@@ -43,6 +43,8 @@ class Cell:
     seed: int
     profile: str
     keras: str | None = None  # an environment of environments.toml; None: this one
+    settings: str = "null"  # the profile's settings as the script declares them, in JSON
+    # ("null": not known without running it)
 
     @property
     def label(self):
@@ -58,11 +60,24 @@ class Cell:
         if not path.exists():
             return False
         data = read_metrics(path)
-        return data["profile"] == self.profile and data.get("seed") == self.seed
+        # a cell run before its profile's settings changed is run again
+        settings = json.dumps(data.get("settings"), sort_keys=True)
+        return (
+            data["profile"] == self.profile
+            and data.get("seed") == self.seed
+            and self.settings in ("null", settings)
+        )
 
 
-def grid(experiments, backends, seeds, profile, keras=None):
-    return [Cell(e, b, s, profile, keras) for e in experiments for b in backends for s in seeds]
+def grid(experiments, backends, seeds, profile, keras=None, settings=None):
+    """The cells; ``settings`` maps an experiment to its profile's declared settings."""
+    settings = settings or {}
+    return [
+        Cell(e, b, s, profile, keras, json.dumps(settings.get(e), sort_keys=True))
+        for e in experiments
+        for b in backends
+        for s in seeds
+    ]
 
 
 def run_cell(cell, data, project_dir=None):

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from lstm_lab.arrays import numbers_in
-from lstm_lab.claims.catalogue import seed_rate
+from lstm_lab.claims.catalogue import RECORDS, seed_rate
+from lstm_lab.errors import BadInput
 from lstm_lab.files import write_file_atomically
 from lstm_lab.report.markdown import markdown_table, short
 from lstm_lab.results.layout import METRICS_NAME, read_metrics
@@ -65,6 +66,11 @@ def summarise(runs):
     for (experiment, claim_id, backend), row in claims.items():
         n = len(row["verdicts"])
         as_expected = sum(v == row["expect"] for v in row["verdicts"])
+        if claim_id not in RECORDS:
+            raise BadInput(
+                f"the sweep's {experiment} cells on {backend} record {claim_id}, which the "
+                "catalogue no longer has: run those cells again (delete them first)"
+            )
         rate = seed_rate(claim_id, row.pop("profile"), backend)
         required = rate.required(n) if rate else n
         claim_rows.append(
