@@ -119,25 +119,28 @@ def test_the_index_ignores_hidden_staging_folders(results_dir):
 
 
 def test_a_training_claim_within_its_seed_rate_is_as_expected(results_dir, capsys):
-    # C004-03 on the quick profile was confirmed on 3 of seeds 7-11 (sweep quick-5-seeds),
-    # refuted on 8 and 9. On seed 12, not measured, a refuted run is within that rate (and
-    # counted as decided by it); on seed 8 refuted is exactly what was measured; on seed 7
-    # it is unexpected. On the full profile it held on every seed: unexpected anywhere.
+    # C001-04 on the quick profile was confirmed on 4 of seeds 7-11 (sweep quick-5-seeds),
+    # refuted on 9. On seed 12, not measured, a refuted run is within that rate (and counted
+    # as decided by it); on seed 9 refuted is exactly what was measured; on seed 7 it is
+    # unexpected. C004-03 held on every seed: unexpected anywhere.
     quick = make_experiment(results_dir, "--profile", "quick", "--seed", "12").report
-    claim = quick.check("C004-03", documented=650, observed=601, control=300)
+    claim = quick.check("C001-04", documented="better", observed="worse", control="worse")
     assert claim.verdict == "refuted" and claim.as_expected and quick.exit_code == 0
-    assert claim.seed_rate == {"at_least": 3, "of": 5, "sweep": "quick-5-seeds"}
+    assert claim.seed_rate == {"at_least": 4, "of": 5, "sweep": "quick-5-seeds"}
     assert "within its seed rate" in capsys.readouterr().out
-    assert "as expected on >= 3 of 5 seeds (sweep quick-5-seeds)" in claim.evidence
-    assert "1 decided by a seed rate (C004-03)" in quick.summary(1.0)
-    on_8 = make_experiment(results_dir, "--profile", "quick", "--seed", "8").report
-    claim = on_8.check("C004-03", documented=650, observed=601, control=300)
+    assert "as expected on >= 4 of 5 seeds (sweep quick-5-seeds)" in claim.evidence
+    assert "1 decided by a seed rate (C001-04)" in quick.summary(1.0)
+    on_9 = make_experiment(results_dir, "--profile", "quick", "--seed", "9").report
+    claim = on_9.check("C001-04", documented="better", observed="worse", control="worse")
     assert claim.expect == "refuted" and claim.seed_rate is None and claim.as_expected
     on_7 = make_experiment(results_dir, "--profile", "quick", "--seed", "7").report
-    assert not on_7.check("C004-03", documented=650, observed=601, control=300).as_expected
-    full = make_experiment(results_dir, "--profile", "full", "--seed", "12").report
-    assert not full.check("C004-03", documented=650, observed=601, control=300).as_expected
-    assert full.exit_code == 1
+    assert not on_7.check(
+        "C001-04", documented="better", observed="worse", control="worse"
+    ).as_expected
+    for profile in ("quick", "full"):
+        run = make_experiment(results_dir, "--profile", profile, "--seed", "12").report
+        assert not run.check("C004-03", documented=650, observed=601, control=300).as_expected
+        assert run.exit_code == 1
     # A claim that is not about training has no rate: every seed must give its verdict.
     assert quick.check("C004-06", documented=0.0, observed=1.0, control=1.0).seed_rate is None
     assert quick.exit_code == 1
@@ -150,13 +153,13 @@ def test_the_report_links_the_sweeps_of_its_experiment(results_dir):
         (sweep_dir / "cells" / "tensorflow" / "seed-7" / "99_demo" / "metrics.json").touch()
         (sweep_dir / "summary.json").write_text(json.dumps({"profile": profile}))
     lab = make_experiment(results_dir, "--profile", "quick", "--seed", "12")
-    lab.report.check("C004-03", documented=650, observed=601, control=300)
+    lab.report.check("C001-04", documented="better", observed="worse", control="worse")
     assert lab.report.write() == 0
     report = (results_dir / "99_demo" / "report.md").read_text()
     assert "across seeds: [sweep quick-2](../sweeps/quick-2/report.md) (1 seeds)" in report
     assert "full-2" not in report  # another profile's sweep
     assert (
-        "| confirmed on 3 of 5 measured seeds (sweep quick-5-seeds); this seed was not measured "
+        "| confirmed on 4 of 5 measured seeds (sweep quick-5-seeds); this seed was not measured "
         "| refuted (within its seed rate) |"
     ) in report
 
