@@ -131,6 +131,10 @@ if BACKEND == "jax":
     # A size limit makes JAX lock the cache while it reads or writes an entry, which
     # processes running side by side need.
     os.environ.setdefault("JAX_COMPILATION_CACHE_MAX_SIZE", str(2**30))
+if BACKEND == "torch":
+    # TorchInductor's kernels for the compiled training step (lstm_lab.training.torch_step)
+    # kept beside JAX's, not under /tmp, which a reboot may empty.
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(CACHE_HOME / "torchinductor"))
 _PACKAGE = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[BACKEND]
 if importlib.util.find_spec(_PACKAGE) is None:
     print(

@@ -56,3 +56,29 @@ def test_backend_from_command_line():
     assert backend_from_command_line(["--profile", "quick", "--backend", "jax"]) == "jax"
     assert backend_from_command_line(["--backend=torch"]) == "torch"
     assert backend_from_command_line(["--profile", "quick"]) is None
+
+
+def test_compiler_caches_live_with_the_lab_unless_given(tmp_path):
+    """JAX's compiled programs and TorchInductor's kernels go under the lab's cache on their
+    backend, a folder given in the environment wins, and TensorFlow sets neither."""
+    import os
+    import subprocess
+    import sys
+
+    from lstm_lab import CACHE_HOME
+
+    variables = ("JAX_COMPILATION_CACHE_DIR", "TORCHINDUCTOR_CACHE_DIR")
+    script = f"import os, lstm_lab.backend; print([os.environ.get(v) for v in {variables!r}])"
+
+    def cache_dirs(backend, **given):
+        environment = {k: v for k, v in os.environ.items() if k not in variables}
+        environment.update(KERAS_BACKEND=backend, **given)
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=environment
+        )
+        return result.stdout.strip()
+
+    assert cache_dirs("jax") == str([str(CACHE_HOME / "jax"), None])
+    assert cache_dirs("torch") == str([None, str(CACHE_HOME / "torchinductor")])
+    assert cache_dirs("torch", TORCHINDUCTOR_CACHE_DIR=str(tmp_path)) == str([None, str(tmp_path)])
+    assert cache_dirs("tensorflow") == str([None, None])
