@@ -123,6 +123,10 @@ def _compile(function, example_inputs):
     keras.config.disable_traceback_filtering()  # Keras's filter empties some errors' messages
     try:
         graph = make_fx(function, tracing_mode="fake")(*example_inputs)
+        # Values read in Python and never used leave reads that Inductor cannot compile
+        # (Keras 3.11's compute_metrics turns every metric into a float).
+        graph.graph.eliminate_dead_code()
+        graph.recompile()
         compiled = _inductor(graph, example_inputs)
         compiled(*example_inputs)  # Inductor loads its kernels at the first call
         return compiled
