@@ -124,7 +124,7 @@ class ProjectedInputLSTM(keras.layers.LSTM):
             packed.batch_sizes,
             hidden,
             weights,
-            bool(len(weights) > 2),
+            self.cell.use_bias,
             1,
             0.0,
             False,
