@@ -30,7 +30,6 @@ loop runs again in a new process, which finds them. Target on torch: the lab's l
 
 import argparse
 import json
-import math
 import resource
 import subprocess
 import sys
@@ -98,10 +97,11 @@ TORCH_WEIGHT_TOLERANCE = 1e-3
 
 
 def op_by_op(train):
-    """``train()`` with the lab's torch step not compiled, however long the training."""
+    """``train()`` with the lab's torch step neither traced nor compiled, however long the
+    training."""
     from lstm_lab.training import per_backend
 
-    with mock.patch.object(per_backend, "COMPILE_FROM_STEPS", math.inf):
+    with mock.patch.object(per_backend, "torch_step_mode", lambda steps: "op by op"):
         return train()
 
 

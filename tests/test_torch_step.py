@@ -38,10 +38,10 @@ def model(learning_rate=1e-3, peeking=False):
     return built
 
 
-def train(built, compiled, epochs=4):
+def train(built, mode, epochs=4):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        step = TrainingStep(built, x_batches[0], y_batches[0], compiled=compiled)
+        step = TrainingStep(built, x_batches[0], y_batches[0], mode=mode)
     values = step.values()
     for _ in range(epochs):
         values = step.reset(values)
@@ -50,17 +50,17 @@ def train(built, compiled, epochs=4):
     accuracy = float(step.metrics_result(values)["accuracy"])
     step.assign(values)
     return {"weights": [w.ravel().tolist() for w in built.get_weights()],
-            "op by op": step.run == step._flat_step,
+            "mode": step.mode,
             "accuracy": accuracy, "loss": float(loss),
             "warnings": [str(w.message) for w in caught
                          if str(w.message).startswith("the training step")]}
 
 
-result = {"compiled": train(model(), True), "op by op": train(model(), False)}
+result = {mode: train(model(), mode) for mode in ("compiled", "traced", "op by op")}
 if sys.argv[1] == "steps":
-    result["other rate"] = train(model(learning_rate=2e-3), False)
+    result["other rate"] = train(model(learning_rate=2e-3), "op by op")
 else:  # "without a compiler": the environment names none
-    result["peeking"] = train(model(peeking=True), True)
+    result["peeking"] = train(model(peeking=True), "compiled")
 print("RESULT " + json.dumps(result))
 """
 
@@ -91,8 +91,8 @@ def test_the_compiled_step_takes_keras_steps_to_round_off():
     # 6e-8; the control below 0.11).
     result = run("steps")
     compiled, op_by_op = result["compiled"], result["op by op"]
-    assert not compiled["op by op"] and compiled["warnings"] == []
-    assert op_by_op["op by op"]
+    assert compiled["mode"] == "compiled" and compiled["warnings"] == []
+    assert op_by_op["mode"] == "op by op"
     assert gap(compiled, op_by_op) <= 1e-5
     assert compiled["accuracy"] == op_by_op["accuracy"]
     assert abs(compiled["loss"] - op_by_op["loss"]) <= 1e-5
@@ -101,24 +101,37 @@ def test_the_compiled_step_takes_keras_steps_to_round_off():
 
 
 @torch_only
+def test_the_traced_step_takes_keras_steps_exactly():
+    # The traced graph runs the same ATen ops in the same order: no tolerance.
+    result = run("steps")
+    traced, op_by_op = result["traced"], result["op by op"]
+    assert traced["mode"] == "traced" and traced["warnings"] == []
+    assert gap(traced, op_by_op) == 0.0
+    assert (traced["accuracy"], traced["loss"]) == (op_by_op["accuracy"], op_by_op["loss"])
+    assert gap(result["other rate"], traced) >= 1e-3
+
+
+@torch_only
 def test_a_value_read_while_tracing_is_refused_and_the_step_runs_op_by_op():
     peeking = without_a_compiler()["peeking"]
-    assert peeking["op by op"]
+    assert peeking["mode"] == "op by op"
     assert len(peeking["warnings"]) == 1
     assert peeking["warnings"][0].startswith(
-        "the training step could not be compiled (GuardOnDataDependentSymNode: Could not guard "
+        "the training step could not be traced (GuardOnDataDependentSymNode: Could not guard "
         "on data-dependent expression"
     )
     assert peeking["warnings"][0].endswith("it runs op by op instead, slower")
 
 
 @torch_only
-def test_without_a_cpp_compiler_the_step_runs_op_by_op():
+def test_without_a_cpp_compiler_the_step_runs_traced():
     result = without_a_compiler()
     compiled = result["compiled"]
-    assert compiled["op by op"]
+    assert compiled["mode"] == "traced"
+    assert compiled["warnings"] == [compiled["warnings"][0]]
     assert compiled["warnings"][0].startswith(
         "the training step could not be compiled (InductorError: InvalidCxxCompiler: No working "
         "C++ compiler found"
     )
+    assert compiled["warnings"][0].endswith("it runs traced instead, slower")
     assert gap(compiled, result["op by op"]) == 0.0

@@ -18,7 +18,7 @@ epochs), and the weights then agree to float32 round-off.
 
 import numpy as np
 
-from lstm_lab.training.per_backend import all_epochs
+from lstm_lab.training.per_backend import COMPILE_FROM_STEPS, TRACE_FROM_STEPS, all_epochs
 from lstm_lab.training.states import reset_rnn_states
 
 
@@ -96,9 +96,11 @@ COMPILED_FIT_NOTES = {
     "instead, made of Keras's call, compute_loss, compute_metrics and the optimizer's "
     "stateless_apply, which carries the state and stops the gradient at the batch boundary as "
     "TensorFlow does: from the same starting weights its weights are within 1e-5 of "
-    "TensorFlow's (tests/test_compiled.py). A training of 3000 steps or more runs that step "
-    "traced and compiled by TorchInductor (lstm_lab.training.torch_step), within 1e-5 of the "
-    "step run op by op (tests/test_torch_step.py).",
+    "TensorFlow's (tests/test_compiled.py). A training of "
+    f"{TRACE_FROM_STEPS} steps or more runs that step traced into a graph of the ATen ops it "
+    "runs (lstm_lab.training.torch_step), the same weights bit for bit, and one of "
+    f"{COMPILE_FROM_STEPS} steps or more runs that graph compiled by TorchInductor, within 1e-5 "
+    "of the step run op by op (tests/test_torch_step.py).",
 }
 
 

@@ -77,7 +77,8 @@ def all_epochs(model, x_batches, y_batches, epochs, jit_compile=False):
       ``StatelessScope`` that holds the states, so the assignment replaces instead of
       overwriting, and passes the new states on detached, as TensorFlow does: the state
       carries to the next batch, the gradient stops at the batch boundary. From
-      ``COMPILE_FROM_STEPS`` steps on, the step is compiled.
+      ``TRACE_FROM_STEPS`` steps on the step runs traced, from ``COMPILE_FROM_STEPS`` on
+      compiled (:func:`torch_step_mode`).
 
     On JAX this is exactly what ``fit`` does, including what ``fit`` gets wrong there: the
     states of a stateful layer are not among the model's ``non_trainable_variables``, so
@@ -140,8 +141,18 @@ def _all_epochs_jax(model, x_batches, y_batches, epochs):
     return {name: np.asarray(values) for name, values in history.items()}
 
 
-# Compiling a step takes seconds to tens of seconds; shorter trainings finish sooner op by op.
+# Tracing a step takes under a second, compiling it seconds to tens of seconds: shorter
+# trainings finish sooner without them.
+TRACE_FROM_STEPS = 200
 COMPILE_FROM_STEPS = 3000
+
+
+def torch_step_mode(steps):
+    """How :func:`all_epochs` runs a torch training of ``steps`` steps, one of
+    :data:`lstm_lab.training.torch_step.MODES`."""
+    if steps >= COMPILE_FROM_STEPS:
+        return "compiled"
+    return "traced" if steps >= TRACE_FROM_STEPS else "op by op"
 
 
 def _all_epochs_torch(model, x_batches, y_batches, epochs):
@@ -151,8 +162,8 @@ def _all_epochs_torch(model, x_batches, y_batches, epochs):
     from lstm_lab.training.torch_step import TrainingStep
 
     x_batches, y_batches = torch.as_tensor(x_batches), torch.as_tensor(y_batches)
-    compiled = epochs * len(x_batches) >= COMPILE_FROM_STEPS
-    step = TrainingStep(model, x_batches[0], y_batches[0], compiled=compiled)
+    mode = torch_step_mode(epochs * len(x_batches))
+    step = TrainingStep(model, x_batches[0], y_batches[0], mode=mode)
     values, history = step.values(), {}
     for _ in range(epochs):
         values = step.reset(values)

@@ -1,4 +1,4 @@
-"""A Keras training step on torch, traced once into a graph of ATen ops and compiled.
+"""A Keras training step on torch, traced once into a graph of ATen ops, and compiled.
 
 Keras's torch backend runs a step op by op from Python; on the alphabet model's one-letter
 batches that dispatch is nearly all of a step (docs/benchmarks.md), and Keras's own
@@ -6,9 +6,12 @@ batches that dispatch is nearly all of a step (docs/benchmarks.md), and Keras's 
 made of Keras's own pieces, the model's call, ``compute_loss``, ``compute_metrics`` and the
 optimizer's ``stateless_apply``, written as a function of the variables' values. ``make_fx``
 traces it once into the ATen ops it runs (it refuses a value read in Python while tracing,
-``.item()`` or a branch on data, rather than freezing it into the graph), and TorchInductor,
-the compiler behind ``torch.compile``, compiles the graph into one call per step. Where that
-fails (no C++ compiler, say), the step runs op by op, with a warning.
+``.item()`` or a branch on data, rather than freezing it into the graph). The traced graph
+runs those ops without Keras's dispatch around each one, the same arithmetic in the same
+order; TorchInductor, the compiler behind ``torch.compile``, compiles it further into one
+call per step, which takes seconds to tens of seconds the first time. Where tracing fails
+the step runs op by op, and where compiling fails (no C++ compiler, say) it runs traced,
+each with a warning.
 """
 
 import warnings
@@ -16,6 +19,8 @@ import warnings
 from lstm_lab.backend import keras
 from lstm_lab.errors import error_summary
 from lstm_lab.training.states import reset_rnn_states, stateful_layers
+
+MODES = ("op by op", "traced", "compiled")
 
 
 class TrainingStep:
@@ -25,9 +30,15 @@ class TrainingStep:
     stateful layers' states, the optimizer's variables and the metrics' variables, in that
     order. The step carries the states as TensorFlow's graph does: the new state goes on to
     the next batch, the gradient stops at the batch boundary.
+
+    ``mode`` is one of :data:`MODES`: Keras's ops run one by one as they are written, the
+    traced graph of them, or that graph compiled. :attr:`mode` says which one runs, since a
+    step that cannot be traced or compiled falls back to the mode before.
     """
 
-    def __init__(self, model, x, y, compiled=True):
+    def __init__(self, model, x, y, mode="compiled"):
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         reset_rnn_states(model)
         model.reset_metrics()
         self.model = model
@@ -38,10 +49,9 @@ class TrainingStep:
         self.variables = (
             self.trainable + self.states + self.optimizer_variables + self.metric_variables
         )
-        # Traced and compiled, or Keras's ops run one by one as they are written.
-        self.run = (
-            _compile(self._flat_step, [*self.values(), x, y]) if compiled else self._flat_step
-        )
+        self.mode, self.run = "op by op", self._flat_step
+        if mode != "op by op":
+            self.mode, self.run = _trace(self._flat_step, [*self.values(), x, y], mode)
         resettable = {id(v) for v in self.states + self.metric_variables}
         self.fresh = {
             i: v.value.detach().clone() for i, v in enumerate(self.variables) if id(v) in resettable
@@ -108,38 +118,49 @@ class TrainingStep:
         ]
 
 
-# Inductor's settings for one small graph: no pool of compiler processes to start, and the
-# CPU's vector instructions taken as working, since probing them costs a compiler run and a
-# process each time (a compiler that cannot use them fails the compile, which falls back).
-INDUCTOR_SETTINGS = {"compile_threads": 1, "cpp.vec_isa_ok": True}
+# The CPU's vector instructions taken as working, since probing them costs a compiler run
+# and a process each time (a compiler that cannot use them fails the compile, which falls
+# back); Inductor's own pool of one compiler process per core compiles the kernels.
+INDUCTOR_SETTINGS = {"cpp.vec_isa_ok": True}
 
 
-def _compile(function, example_inputs):
-    """``function`` traced and compiled; ``function`` itself, with a warning, where tracing or
-    compiling fails (a value read at trace time, no C++ compiler)."""
+def _trace(function, example_inputs, mode):
+    """``(mode, step)``: ``function`` traced, and compiled for ``mode`` "compiled"; where
+    tracing fails (a value read at trace time), ``function`` itself, and where compiling
+    fails (no C++ compiler), the traced graph, each with a warning."""
     from torch.fx.experimental.proxy_tensor import make_fx
 
     filtering = keras.config.is_traceback_filtering_enabled()
     keras.config.disable_traceback_filtering()  # Keras's filter empties some errors' messages
     try:
         graph = make_fx(function, tracing_mode="fake")(*example_inputs)
-        # Values read in Python and never used leave reads that Inductor cannot compile
-        # (Keras 3.11's compute_metrics turns every metric into a float).
-        graph.graph.eliminate_dead_code()
-        graph.recompile()
-        compiled = _inductor(graph, example_inputs)
-        compiled(*example_inputs)  # Inductor loads its kernels at the first call
-        return compiled
     except Exception as error:  # noqa: BLE001 - the step still runs, op by op
-        warnings.warn(
-            f"the training step could not be compiled ({error_summary(error)[:200]}); "
-            "it runs op by op instead, slower",
-            stacklevel=3,
-        )
-        return function
+        _fell_back("traced", error, "op by op")
+        return "op by op", function
     finally:
         if filtering:
             keras.config.enable_traceback_filtering()
+    # Values read in Python and never used leave reads that Inductor cannot compile
+    # (Keras 3.11's compute_metrics turns every metric into a float).
+    graph.graph.eliminate_dead_code()
+    graph.recompile()
+    if mode == "traced":
+        return mode, graph
+    try:
+        compiled = _inductor(graph, example_inputs)
+        compiled(*example_inputs)  # Inductor loads its kernels at the first call
+        return mode, compiled
+    except Exception as error:  # noqa: BLE001 - the step still runs, traced
+        _fell_back("compiled", error, "traced")
+        return "traced", graph
+
+
+def _fell_back(failed, error, mode):
+    warnings.warn(
+        f"the training step could not be {failed} ({error_summary(error)[:200]}); "
+        f"it runs {mode} instead, slower",
+        stacklevel=4,
+    )
 
 
 def _inductor(graph, example_inputs):
