@@ -16,7 +16,8 @@ loop on TensorFlow.
 On JAX the fast path is one jax.jit-compiled scan over the epochs of a scan over the batches
 of Keras's own train step (XLA is always on there). On torch Keras's fit cannot train a
 stateful layer (it raises), so the tutorial's loop has no time: the lab's own loop of a
-compiled step is timed with torch's default threads and with one, beside plain PyTorch on
+compiled step is timed with torch's default threads and with one, and with its step run op
+by op and traced but not compiled (lstm_lab.training.torch_step.MODES), beside plain PyTorch on
 the same model from the same starting weights (nn.LSTMCell and nn.Linear, Adam with Keras's
 epsilon, the state carried and detached at each batch) and, in a TensorFlow process started
 by this one, TensorFlow's compiled_fit. The lab's time is its first run in this process,
@@ -91,17 +92,18 @@ def on_torch_threads(threads, train):
 
 
 OP_BY_OP = "the lab's loop, its step op by op"
+TRACED = "the lab's loop, its step traced"
 # The compiled step's weights against the op-by-op step's after every step of the training:
 # Inductor fuses the arithmetic, so float32 round-off comes in another order at each step.
 TORCH_WEIGHT_TOLERANCE = 1e-3
 
 
-def op_by_op(train):
-    """``train()`` with the lab's torch step neither traced nor compiled, however long the
-    training."""
+def in_step_mode(mode, train):
+    """``train()`` with the lab's torch step run in ``mode`` (one of
+    ``lstm_lab.training.torch_step.MODES``), however long the training."""
     from lstm_lab.training import per_backend
 
-    with mock.patch.object(per_backend, "torch_step_mode", lambda steps: "op by op"):
+    with mock.patch.object(per_backend, "torch_step_mode", lambda steps: mode):
         return train()
 
 
@@ -227,7 +229,16 @@ def main():
                 lambda m: on_torch_threads(1, lambda: compiled_fit(m, x, y, epochs, batch_size=1)),
             )
         )
-        ways.append((OP_BY_OP, True, lambda m: op_by_op(lambda: compiled_fit(m, x, y, epochs, 1))))
+        for name, mode in [(OP_BY_OP, "op by op"), (TRACED, "traced")]:
+            ways.append(
+                (
+                    name,
+                    True,
+                    lambda m, mode=mode: in_step_mode(
+                        mode, lambda: compiled_fit(m, x, y, epochs, 1)
+                    ),
+                )
+            )
     if BACKEND == "tensorflow":
         ways.append(
             (
@@ -288,7 +299,13 @@ def main():
         )
     if BACKEND == "torch":
         compare_torch_with_pytorch_and_tensorflow(
-            x, y, epochs, args.seed, firsts[COMPILED_FIT_NAME[BACKEND]], firsts[OP_BY_OP]
+            x,
+            y,
+            epochs,
+            args.seed,
+            firsts[COMPILED_FIT_NAME[BACKEND]],
+            firsts[OP_BY_OP],
+            firsts[TRACED],
         )
     if BACKEND == "jax" and baseline_seconds is not None:
         training = seconds - compiling["seconds"]
@@ -299,13 +316,14 @@ def main():
         )
 
 
-def compare_torch_with_pytorch_and_tensorflow(x, y, epochs, seed, lab, op_by_op_run):
+def compare_torch_with_pytorch_and_tensorflow(x, y, epochs, seed, lab, op_by_op_run, traced_run):
     """The lab's torch loop (its first run in this process: ``lab``, seconds and weights)
-    against its step op by op (``op_by_op_run``), plain PyTorch on the same model and
-    TensorFlow's compiled_fit, timed now."""
+    against its step op by op (``op_by_op_run``) and traced (``traced_run``), plain PyTorch on
+    the same model and TensorFlow's compiled_fit, timed now."""
     lab_seconds, lab_weights = lab
-    compiled_difference = max(
-        float(np.max(np.abs(a - b))) for a, b in zip(lab_weights, op_by_op_run[1])
+    compiled_difference, traced_difference = (
+        max(float(np.max(np.abs(a - b))) for a, b in zip(weights, op_by_op_run[1]))
+        for weights in (lab_weights, traced_run[1])
     )
     keras.utils.set_random_seed(seed)
     model = stateful_alphabet_lstm(units=50, batch_size=1, unroll=True)
@@ -319,6 +337,7 @@ def compare_torch_with_pytorch_and_tensorflow(x, y, epochs, seed, lab, op_by_op_
         ("TensorFlow compiled_fit (graph)", tensorflow_seconds),
         ("plain PyTorch, same model", pytorch_seconds),
         (OP_BY_OP, op_by_op_run[0]),
+        (TRACED, traced_run[0]),
         ("the lab's torch loop, compiling included", lab_seconds),
     ]
     compiled_anew = cache["misses"] > 0
@@ -346,7 +365,8 @@ def compare_torch_with_pytorch_and_tensorflow(x, y, epochs, seed, lab, op_by_op_
     )
     print(
         f"the lab's compiled step's weights against its step op by op's, same start: max "
-        f"difference {compiled_difference:.3g} (tolerance {TORCH_WEIGHT_TOLERANCE:g})"
+        f"difference {compiled_difference:.3g} (tolerance {TORCH_WEIGHT_TOLERANCE:g}); its "
+        f"traced step's: {traced_difference:.3g} (the same ops in the same order)"
     )
     print(
         f"plain PyTorch's weights against the lab's loop's, same start: max difference "
