@@ -80,6 +80,8 @@ def main():
     args = parser.parse_args()
     if args.window < 1 or args.steps < 1:
         parser.error("--window and --steps must be at least 1")
+    if args.data_dir and not args.data_dir.is_dir():
+        parser.error(f"--data-dir {args.data_dir} is not a folder")
     print(f"stock-volume LSTM, {args.window}-day windows, {args.steps} full-batch steps each\n")
     print(f"{'way':24s} {'runs':>9s} {'set-up s':>9s} {'ms/step':>8s} {'x op by op':>11s} "
           f"{'ahead after':>12s} {'max |w - w_op_by_op|':>21s}")  # fmt: skip
